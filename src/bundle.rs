@@ -1,0 +1,81 @@
+//! The render pipeline as one call: checked spec → plan → render → validate, in memory.
+
+use std::collections::BTreeMap;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::plan::plan;
+use crate::render::{Renderer, Template, TemplateError};
+use crate::spec::LoadedSpec;
+use crate::validate::{self, Finding, Report};
+
+/// A rendered and validated bundle, ready to write.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    /// Bundle-relative path and text, in output order; `kustomization.yaml` last.
+    pub files: Vec<(String, String)>,
+    /// Warnings from the spec, the plan and the validation of the output.
+    pub warnings: Vec<Diagnostic>,
+    pub report: Report,
+}
+
+/// Why a render produced nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("the spec has errors")]
+    Spec(Vec<Diagnostic>),
+    #[error("template error: {0}")]
+    Template(#[from] TemplateError),
+    /// The rendered output failed validation: a template (or its override) is wrong.
+    #[error("the rendered manifests failed validation")]
+    Invalid {
+        findings: Vec<Finding>,
+        files: Vec<(String, String)>,
+        origins: BTreeMap<String, String>,
+    },
+}
+
+/// Render a checked spec with a template set. `spec_warnings` are carried into the bundle.
+pub fn render(
+    spec: &LoadedSpec,
+    spec_warnings: Vec<Diagnostic>,
+    templates: BTreeMap<String, Template>,
+) -> Result<Bundle, RenderError> {
+    let plan = plan(spec).map_err(RenderError::Spec)?;
+    let renderer = Renderer::new(templates)?;
+    let rendered = renderer.render(&plan)?;
+    let origins: BTreeMap<String, String> = rendered
+        .iter()
+        .map(|r| (r.path.clone(), r.origin.clone()))
+        .collect();
+    let mut files: Vec<(String, String)> = rendered.into_iter().map(|r| (r.path, r.text)).collect();
+    let report = validate::validate(&files, &validate::Options::default());
+    if report.count(Severity::Error) > 0 {
+        let findings = report
+            .findings
+            .into_iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        return Err(RenderError::Invalid {
+            findings,
+            files,
+            origins,
+        });
+    }
+    let resources: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let kustomization = crate::output::kustomization(&resources);
+    files.push(("kustomization.yaml".into(), kustomization));
+    let mut warnings = spec_warnings;
+    warnings.extend(plan.warnings);
+    // Output warnings that restate a spec warning (same rule) are not repeated.
+    let spec_codes: Vec<Option<String>> = warnings.iter().map(|w| w.code.clone()).collect();
+    for f in &report.findings {
+        if !spec_codes.contains(&Some(f.rule.clone())) {
+            warnings.push(f.to_diagnostic(None));
+        }
+    }
+    Ok(Bundle {
+        files,
+        warnings,
+        report,
+    })
+}

@@ -1,0 +1,103 @@
+//! Command-line interface: the only place that knows clap. Exit codes: 0 ok, 1 validation
+//! findings, 2 usage, input or I/O errors.
+
+mod check;
+mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code: success.
+pub const OK: u8 = 0;
+/// Exit code: validation findings.
+pub const FINDINGS: u8 = 1;
+/// Exit code: usage, input or I/O error.
+pub const USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubeward",
+    version,
+    about = "Turn a short service description into hardened Kubernetes manifests that validate themselves",
+    after_help = "Examples:\n  kubeward render -f examples/minimal/kubeward.yaml -o bundle\n  kubeward check bundle/\n\nExit codes: 0 ok, 1 validation findings, 2 usage, input or I/O errors."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render a spec into a hardened, validated bundle of manifests
+    #[command(
+        after_help = "Examples:\n  kubeward render -f kubeward.yaml -o bundle\n  kubeward render -f kubeward.yaml -o - | kubectl apply --dry-run=server -f -\n  kubeward render -o bundle --force --templates my-templates/\n\nNothing is written unless every rendered document passes the strict schema and the rule catalogue."
+    )]
+    Render(RenderArgs),
+    /// Check Kubernetes manifests (files, directories or `-` for stdin) against the rule catalogue
+    #[command(
+        after_help = "Examples:\n  kubeward check deploy/\n  kubeward check app.yaml --format json\n  helm template . | kubeward check - --fail-on warning"
+    )]
+    Check(check::CheckArgs),
+    /// List the rules of the catalogue
+    #[command(
+        after_help = "Examples:\n  kubeward rules\n  kubeward rules --format markdown > RULES.md"
+    )]
+    Rules(check::RulesArgs),
+    /// Explain one rule: why it matters, how to fix it, where it comes from
+    #[command(after_help = "Example:\n  kubeward explain read-only-root-fs")]
+    Explain(check::ExplainArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// The spec file
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        default_value = "kubeward.yaml"
+    )]
+    pub file: PathBuf,
+    /// Output directory, or `-` for one multi-document stream on stdout
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "DIR",
+        default_value = "bundle"
+    )]
+    pub output: PathBuf,
+    /// Replace a non-empty output directory
+    #[arg(long)]
+    pub force: bool,
+    /// Treat warnings as errors
+    #[arg(long)]
+    pub strict: bool,
+    /// Directory of templates that override the built-in ones by path (e.g. `app/deployment.yaml.hbs`)
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+/// Parse arguments, run, and return the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { USAGE } else { OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    ExitCode::from(run(cli))
+}
+
+/// Run a parsed command line.
+pub fn run(cli: Cli) -> u8 {
+    match cli.command {
+        Command::Render(a) => render::run(&a),
+        Command::Check(a) => check::run_check(&a),
+        Command::Rules(a) => check::run_rules(&a),
+        Command::Explain(a) => check::run_explain(&a),
+    }
+}

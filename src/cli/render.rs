@@ -1,0 +1,111 @@
+//! `kubeward render`: spec file → validated bundle directory (or stdout).
+
+use std::io::Write;
+
+use crate::bundle::{RenderError, render};
+use crate::diag::{Diagnostic, render_all};
+use crate::output::{stream, write_bundle};
+use crate::render::{embedded, with_overrides};
+use crate::spec::load_checked;
+
+use super::{FINDINGS, OK, RenderArgs, USAGE};
+
+pub fn run(args: &RenderArgs) -> u8 {
+    let (spec, warnings) = match load_checked(&args.file) {
+        Ok(v) => v,
+        Err(diags) => {
+            report_spec(&diags);
+            return USAGE;
+        }
+    };
+    let templates = match &args.templates {
+        Some(dir) => with_overrides(dir),
+        None => embedded(),
+    };
+    let templates = match templates {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!(
+                "{e}\n  help: fix the template, or remove it from the `--templates` directory to use the built-in one"
+            );
+            return USAGE;
+        }
+    };
+    let bundle = match render(&spec, warnings, templates) {
+        Ok(b) => b,
+        Err(RenderError::Spec(diags)) => {
+            report_spec(&diags);
+            return USAGE;
+        }
+        Err(RenderError::Template(e)) => {
+            eprintln!(
+                "{e}\n  help: fix the template; values are passed as `{{{{name}}}}` (text) or `{{{{json value}}}}` (numbers, lists)"
+            );
+            return USAGE;
+        }
+        Err(RenderError::Invalid {
+            findings,
+            files,
+            origins,
+        }) => {
+            for f in &findings {
+                let text = files
+                    .iter()
+                    .find(|(p, _)| *p == f.file)
+                    .map(|(_, t)| t.as_str());
+                let origin = origins.get(&f.file).map_or("?", String::as_str);
+                eprintln!(
+                    "{}\n  note: rendered from `{origin}`\n",
+                    f.to_diagnostic(text)
+                );
+            }
+            eprintln!(
+                "error: {} rendered document problem(s); nothing was written",
+                findings.len()
+            );
+            return FINDINGS;
+        }
+    };
+    if !bundle.warnings.is_empty() {
+        eprintln!("{}\n", render_all(&bundle.warnings));
+    }
+    if args.strict && !bundle.warnings.is_empty() {
+        eprintln!(
+            "error: {} warning(s) with --strict; nothing was written",
+            bundle.warnings.len()
+        );
+        return FINDINGS;
+    }
+    let objects = bundle.files.len() - 1;
+    if args.output.as_os_str() == "-" {
+        let manifests: Vec<(String, String)> = bundle
+            .files
+            .into_iter()
+            .filter(|(p, _)| p != "kustomization.yaml")
+            .collect();
+        if std::io::stdout()
+            .write_all(stream(&manifests).as_bytes())
+            .is_err()
+        {
+            return USAGE;
+        }
+        return OK;
+    }
+    if let Err(e) = write_bundle(&args.output, &bundle.files, args.force) {
+        eprintln!("error: {e}\n  help: {}", e.help());
+        return USAGE;
+    }
+    eprintln!(
+        "wrote {objects} manifests and kustomization.yaml to {} ({} warning(s)); apply with `kubectl apply -k {}`",
+        args.output.display(),
+        bundle.warnings.len(),
+        args.output.display()
+    );
+    OK
+}
+
+fn report_spec(diags: &[Diagnostic]) {
+    eprintln!("{}", render_all(diags));
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    eprintln!("\nerror: the spec has {errors} error(s); nothing was written");
+}

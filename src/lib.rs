@@ -1,0 +1,17 @@
+//! kubeward turns a short description of a service — its app, namespaces, who may touch
+//! them and which traffic may flow — into hardened Kubernetes manifests that validate
+//! themselves.
+//!
+//! The flow of data: [`spec`] (the user's words, with positions) → [`plan`] (every
+//! decision, one view per object) → [`render`] (handlebars templates) → [`validate`]
+//! (strict schema and rules) → [`output`] (atomic write).
+
+pub mod bundle;
+pub mod cli;
+pub mod diag;
+pub mod output;
+pub mod plan;
+pub mod render;
+pub mod source;
+pub mod spec;
+pub mod validate;

@@ -1,0 +1,235 @@
+//! Rendering: handlebars (strict mode, YAML-quoting escape) over the planned views.
+//!
+//! Every `{{value}}` is written as a double-quoted YAML scalar; `{{json value}}` writes
+//! numbers, booleans, lists and maps as YAML flow syntax. Raw output is refused when a
+//! template is loaded, so no value can change the shape of a document.
+
+mod quote;
+mod templates;
+
+use std::collections::BTreeMap;
+
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
+};
+use serde::Deserialize;
+
+pub use quote::{yaml_block, yaml_flow, yaml_quote};
+pub use templates::{Template, TemplateError, embedded, with_overrides};
+
+use crate::plan::{Plan, PlannedObject};
+
+/// One rendered file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RenderedFile {
+    /// Bundle-relative path.
+    pub path: String,
+    /// The template it came from (as shown in its `# Source:` line).
+    pub origin: String,
+    pub text: String,
+}
+
+/// A handlebars registry over a checked template set.
+pub struct Renderer {
+    hb: Handlebars<'static>,
+    templates: BTreeMap<String, Template>,
+}
+
+fn json_helper(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let v = h
+        .param(0)
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex("json", 0))?;
+    if v.is_value_missing() {
+        return Err(RenderErrorReason::Other(format!(
+            "`json`: no value at `{}`",
+            v.relative_path().map_or("?", |s| s.as_str())
+        ))
+        .into());
+    }
+    out.write(&yaml_flow(v.value()))?;
+    Ok(())
+}
+
+fn yaml_helper(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let v = h
+        .param(0)
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex("yaml", 0))?;
+    if v.is_value_missing() {
+        return Err(RenderErrorReason::Other(format!(
+            "`yaml`: no value at `{}`",
+            v.relative_path().map_or("?", |s| s.as_str())
+        ))
+        .into());
+    }
+    let indent =
+        h.param(1)
+            .and_then(|p| p.value().as_u64())
+            .ok_or(RenderErrorReason::InvalidParamType(
+                "yaml: the second parameter is the indent, a number",
+            ))?;
+    out.write(&yaml_block(v.value(), indent as usize))?;
+    Ok(())
+}
+
+impl Renderer {
+    /// Register a template set (see [`embedded`] and [`with_overrides`]).
+    pub fn new(templates: BTreeMap<String, Template>) -> Result<Self, TemplateError> {
+        let mut hb = Handlebars::new();
+        hb.set_strict_mode(true);
+        hb.register_escape_fn(yaml_quote);
+        hb.register_helper("json", Box::new(json_helper));
+        hb.register_helper("yaml", Box::new(yaml_helper));
+        for (id, t) in &templates {
+            hb.register_template_string(id, &t.text)
+                .map_err(|e| TemplateError {
+                    origin: t.origin.clone(),
+                    line: e.pos().map_or(0, |p| p.0),
+                    message: e.reason().to_string(),
+                })?;
+        }
+        Ok(Renderer { hb, templates })
+    }
+
+    /// Render one planned object and check that it emits only the kinds its template declares.
+    pub fn render_object(&self, obj: &PlannedObject) -> Result<RenderedFile, TemplateError> {
+        let t = self
+            .templates
+            .get(obj.template)
+            .ok_or_else(|| TemplateError {
+                origin: format!("templates/{}.yaml.hbs", obj.template),
+                line: 0,
+                message: "template not found".into(),
+            })?;
+        let err = |line: usize, message: String| TemplateError {
+            origin: t.origin.clone(),
+            line,
+            message,
+        };
+        let body = self
+            .hb
+            .render(obj.template, &obj.view)
+            .map_err(|e| err(e.line_no.unwrap_or(0), e.reason().to_string()))?;
+        for (i, doc) in serde_yaml::Deserializer::from_str(&body).enumerate() {
+            let v = serde_yaml::Value::deserialize(doc).map_err(|e| {
+                err(
+                    0,
+                    format!(
+                        "rendered document {} of `{}` is not valid YAML: {e}",
+                        i + 1,
+                        obj.path
+                    ),
+                )
+            })?;
+            if v.is_null() {
+                continue;
+            }
+            let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+            let (api, kind) = (field("apiVersion"), field("kind"));
+            if !t.emits.iter().any(|(a, k)| *a == api && *k == kind) {
+                let declared: Vec<String> =
+                    t.emits.iter().map(|(a, k)| format!("{a} {k}")).collect();
+                return Err(err(
+                    1,
+                    format!(
+                        "emitted `{api} {kind}` but its header declares only {}",
+                        declared.join(", ")
+                    ),
+                ));
+            }
+        }
+        let body = body.trim_start_matches('\n');
+        let mut text = format!("# Source: {}\n{body}", t.origin);
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        Ok(RenderedFile {
+            path: obj.path.clone(),
+            origin: t.origin.clone(),
+            text,
+        })
+    }
+
+    /// Render every object of a plan, in order.
+    pub fn render(&self, plan: &Plan) -> Result<Vec<RenderedFile>, TemplateError> {
+        plan.objects.iter().map(|o| self.render_object(o)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn renderer(text: &str) -> Renderer {
+        let mut set = BTreeMap::new();
+        set.insert(
+            "t".to_string(),
+            Template {
+                origin: "t.yaml.hbs".into(),
+                text: text.into(),
+                emits: vec![("v1".into(), "ConfigMap".into())],
+            },
+        );
+        Renderer::new(set).unwrap()
+    }
+
+    fn obj(view: serde_json::Value) -> PlannedObject {
+        PlannedObject {
+            template: "t",
+            path: "x.yaml".into(),
+            view,
+        }
+    }
+
+    #[test]
+    fn values_are_quoted_and_numbers_kept() {
+        let r = renderer(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{name}}\ndata:\n  n: {{json n}}\n",
+        );
+        let out = r
+            .render_object(&obj(json!({"name": "on", "n": 3})))
+            .unwrap();
+        assert_eq!(
+            out.text,
+            "# Source: t.yaml.hbs\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: \"on\"\ndata:\n  n: 3\n"
+        );
+    }
+
+    #[test]
+    fn missing_values_are_errors() {
+        let r = renderer("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{nme}}\n");
+        let e = r.render_object(&obj(json!({"name": "x"}))).unwrap_err();
+        assert!(e.message.contains("nme"), "{e}");
+        assert_eq!(e.line, 4);
+    }
+
+    #[test]
+    fn undeclared_kinds_are_errors() {
+        let r = renderer("apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{name}}\n");
+        let e = r.render_object(&obj(json!({"name": "x"}))).unwrap_err();
+        assert!(e.message.contains("emitted `v1 Secret`"), "{e}");
+    }
+
+    #[test]
+    fn injected_documents_stay_strings() {
+        let r = renderer("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{name}}\n");
+        let out = r
+            .render_object(&obj(
+                json!({"name": "x\n---\napiVersion: v1\nkind: Secret"}),
+            ))
+            .unwrap();
+        assert_eq!(serde_yaml::Deserializer::from_str(&out.text).count(), 1);
+    }
+}

@@ -1,0 +1,197 @@
+//! YAML-safe scalars: every string from a spec becomes one double-quoted YAML scalar, so
+//! no value can add a key, a field or a document, and YAML 1.1 readers (Kubernetes) read
+//! `on`, `yes`, `0755` or `12:30` back as the same string.
+
+use serde_json::Value;
+
+/// Quote `s` as a YAML double-quoted scalar. Only characters YAML treats as printable
+/// (and that no YAML 1.1 reader takes as a line break) are written as they are; `"`,
+/// `\` and everything else is escaped.
+pub fn yaml_quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            ' '..='~' => out.push(c),
+            // printable non-ASCII, except NEL, line/paragraph separators, BOM and
+            // non-characters, which some readers treat specially
+            '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}'
+                if !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}') =>
+            {
+                out.push(c)
+            }
+            c if (c as u32) <= 0xFFFF => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push_str(&format!("\\U{:08X}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Write any JSON value as YAML flow syntax (strings through [`yaml_quote`]).
+pub fn yaml_flow(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => yaml_quote(s),
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(yaml_flow).collect::<Vec<_>>().join(", ")
+        ),
+        Value::Object(m) => format!(
+            "{{{}}}",
+            m.iter()
+                .map(|(k, v)| format!("{}: {}", yaml_quote(k), yaml_flow(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// Whether a mapping key can be written without quotes: a plain identifier-like key
+/// that no YAML 1.1 reader takes for a boolean, null or number.
+fn plain_key(k: &str) -> bool {
+    let special = ["y", "n", "yes", "no", "on", "off", "true", "false", "null"];
+    !k.is_empty()
+        && k.as_bytes()[0].is_ascii_alphabetic()
+        && k.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'/' | b'-' | b'_'))
+        && !special.contains(&k.to_ascii_lowercase().as_str())
+}
+
+/// Write a value as block YAML. The first line starts where the caller placed it; every
+/// further line is indented by `indent` spaces. Scalars and empty collections use flow
+/// syntax ([`yaml_flow`]).
+pub fn yaml_block(v: &Value, indent: usize) -> String {
+    let mut lines = Vec::new();
+    block_lines(v, 0, &mut lines);
+    let pad = " ".repeat(indent);
+    lines.join(&format!("\n{pad}"))
+}
+
+fn key(k: &str) -> String {
+    if plain_key(k) {
+        k.to_string()
+    } else {
+        yaml_quote(k)
+    }
+}
+
+fn block_lines(v: &Value, level: usize, out: &mut Vec<String>) {
+    let pad = " ".repeat(level);
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            for (k, child) in m {
+                match child {
+                    Value::Object(c) if !c.is_empty() => {
+                        out.push(format!("{pad}{}:", key(k)));
+                        block_lines(child, level + 2, out);
+                    }
+                    Value::Array(a) if !a.is_empty() => {
+                        out.push(format!("{pad}{}:", key(k)));
+                        block_lines(child, level + 2, out);
+                    }
+                    _ => out.push(format!("{pad}{}: {}", key(k), yaml_flow(child))),
+                }
+            }
+        }
+        Value::Array(a) if !a.is_empty() => {
+            for item in a {
+                let mut inner = Vec::new();
+                block_lines(item, level + 2, &mut inner);
+                if let Some(first) = inner.first_mut() {
+                    *first = format!("{pad}- {}", first.trim_start());
+                }
+                out.extend(inner);
+            }
+        }
+        scalar => out.push(format!("{pad}{}", yaml_flow(scalar))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip(s: &str) {
+        let doc = format!("key: {}\n", yaml_quote(s));
+        let v: serde_yaml::Value =
+            serde_yaml::from_str(&doc).unwrap_or_else(|e| panic!("{s:?}: {e}\n{doc}"));
+        let m = v.as_mapping().unwrap();
+        assert_eq!(m.len(), 1, "{doc}");
+        assert_eq!(m.get("key").and_then(|v| v.as_str()), Some(s), "{doc}");
+    }
+
+    #[test]
+    fn hostile_strings_stay_one_scalar() {
+        for s in [
+            "",
+            "on",
+            "yes",
+            "y",
+            "NO",
+            "null",
+            "~",
+            "0755",
+            "12:30",
+            "1e3",
+            "2024-01-01",
+            "a: b",
+            "- x",
+            "---",
+            "...",
+            "{{ x }}",
+            "\"quoted\"",
+            "'single'",
+            "back\\slash",
+            "line\nbreak\n  injected: true",
+            "\ttab",
+            "#comment",
+            "&anchor",
+            "*alias",
+            "!tag",
+            "%YAML",
+            "@at",
+            "`tick`",
+            "é ü 日本 🚀",
+            "\u{7f}\u{85}\u{2028}\u{feff}\u{1}",
+            "trailing ",
+            " leading",
+        ] {
+            round_trip(s);
+        }
+        round_trip(&"x".repeat(5000));
+    }
+
+    #[test]
+    fn quotes_what_must_be_quoted() {
+        assert_eq!(yaml_quote("on"), "\"on\"");
+        assert_eq!(yaml_quote("a\"b\\c\nd"), "\"a\\\"b\\\\c\\nd\"");
+        assert_eq!(yaml_quote("\u{7f}"), "\"\\u007F\"");
+        assert_eq!(yaml_quote("\u{2028}"), "\"\\u2028\"");
+    }
+
+    #[test]
+    fn block_values() {
+        let v = serde_json::json!({"podSelector": {"matchLabels": {"app.kubernetes.io/name": "on"}}, "on": [1, {"a": []}]});
+        let text = yaml_block(&v, 4);
+        assert_eq!(
+            text,
+            "\"on\":\n      - 1\n      - a: []\n    podSelector:\n      matchLabels:\n        app.kubernetes.io/name: \"on\""
+        );
+        let back: serde_json::Value = serde_yaml::from_str(&text.replace("\n    ", "\n")).unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn flow_values() {
+        let v = serde_json::json!({"a": [1, "on", null, true]});
+        assert_eq!(yaml_flow(&v), "{\"a\": [1, \"on\", null, true]}");
+    }
+}

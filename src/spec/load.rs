@@ -1,0 +1,188 @@
+//! Loading a spec file: YAML text → typed [`Spec`] plus a position index for messages.
+
+use crate::diag::{Diagnostic, Pos};
+use crate::source::{PosIndex, index_documents};
+
+use super::types::Spec;
+
+/// A parsed spec together with where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    pub spec: Spec,
+    /// The file name as given by the user (used in every message).
+    pub file: String,
+    pub text: String,
+    pub index: PosIndex,
+}
+
+impl LoadedSpec {
+    /// An error pointing at the value at `path` (or its nearest existing ancestor).
+    pub fn error_at(&self, path: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(&self.file, Some(self.index.nearest(path)), message)
+            .with_source(&self.text)
+    }
+
+    /// An error pointing at the key that names the value at `path`.
+    pub fn error_at_key(&self, path: &str, message: impl Into<String>) -> Diagnostic {
+        let pos = self
+            .index
+            .key(path)
+            .unwrap_or_else(|| self.index.nearest(path));
+        Diagnostic::error(&self.file, Some(pos), message).with_source(&self.text)
+    }
+
+    /// A warning pointing at the value at `path`.
+    pub fn warning_at(&self, path: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::warning(&self.file, Some(self.index.nearest(path)), message)
+            .with_source(&self.text)
+    }
+}
+
+/// Parse spec text. `file` is only used in messages.
+pub fn parse(file: &str, text: &str) -> Result<LoadedSpec, Vec<Diagnostic>> {
+    if text.trim().is_empty()
+        || text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Err(vec![
+            Diagnostic::error(file, Some(Pos::new(1, 1)), "the spec is empty")
+                .with_help("start with `version: 1`, a `namespaces:` list and an `apps:` list; `kubeward init` writes one for you"),
+        ]);
+    }
+    let docs = index_documents(text).map_err(|(pos, msg)| {
+        vec![
+            Diagnostic::error(file, Some(pos), format!("invalid YAML: {msg}"))
+                .with_source(text)
+                .with_help("check the indentation and quoting around this position"),
+        ]
+    })?;
+    if docs.len() > 1 {
+        return Err(vec![
+            Diagnostic::error(
+                file,
+                Some(docs[1].start),
+                "a spec file holds one YAML document, found several",
+            )
+            .with_source(text)
+            .with_help(
+                "remove the `---` separator, or split the documents into separate spec files",
+            ),
+        ]);
+    }
+    let spec: Spec = serde_yaml::from_str(text).map_err(|e| vec![serde_error(file, text, &e)])?;
+    let index = docs.into_iter().next().unwrap_or_default();
+    Ok(LoadedSpec {
+        spec,
+        file: file.to_string(),
+        text: text.to_string(),
+        index,
+    })
+}
+
+/// Read and parse a spec file.
+pub fn load(path: &std::path::Path) -> Result<LoadedSpec, Vec<Diagnostic>> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![
+            Diagnostic::error(&file, None, format!("cannot read the spec: {e}"))
+                .with_help("pass the spec file with `-f FILE`; `kubeward init` writes one"),
+        ]
+    })?;
+    parse(&file, &text)
+}
+
+/// Turn a serde_yaml error into a diagnostic with position and a help line.
+fn serde_error(file: &str, text: &str, e: &serde_yaml::Error) -> Diagnostic {
+    let raw = e.to_string();
+    // serde_yaml appends " at line L column C"; we show the position ourselves.
+    let message = match raw.rfind(" at line ") {
+        Some(i) => raw[..i].to_string(),
+        None => raw.clone(),
+    };
+    let pos = e.location().map(|l| Pos::new(l.line(), l.column()));
+    Diagnostic::error(file, pos, message.clone())
+        .with_source(text)
+        .with_help(help_for(&message))
+}
+
+fn help_for(message: &str) -> String {
+    if message.contains("unknown field") {
+        "remove the field or fix its spelling; the fields this place accepts are listed above (see the spec format in the README)".into()
+    } else if message.contains("missing field `version`") {
+        "add `version: 1` at the top of the spec".into()
+    } else if message.contains("missing field") {
+        "add the required field named above".into()
+    } else if message.contains("expected a string") {
+        "give a single text value here (a list or map is not allowed); quote it if in doubt, e.g. \"8080\"".into()
+    } else if message.contains("unknown variant") {
+        "use one of the values listed above".into()
+    } else if message.contains("did not match any variant of untagged enum FlowTarget") {
+        "`to:` takes an app name, `namespace/app`, `ingress`, `kube-apiserver` or `{ cidr: ..., except: [...] }`".into()
+    } else if message.contains("did not match any variant of untagged enum PortRef") {
+        "a port is a container port name such as `http` or a number from 1 to 65535".into()
+    } else if message.contains("invalid type") {
+        "change the value to the type named above".into()
+    } else {
+        "check the value at this position against the spec format".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_field_has_position_and_help() {
+        let text = "version: 1\nnamespaces:\n  - name: a\napps:\n  - name: web\n    namespace: a\n    imgae: x\n";
+        let errs = parse("s.yaml", text).unwrap_err();
+        assert_eq!(errs.len(), 1);
+        let e = &errs[0];
+        assert_eq!(e.pos, Some(Pos::new(7, 5)), "{e}");
+        assert!(e.message.contains("unknown field `imgae`"), "{e}");
+        assert!(e.help.is_some());
+    }
+
+    #[test]
+    fn empty_spec_is_an_error() {
+        let errs = parse("s.yaml", "# nothing\n\n").unwrap_err();
+        assert!(errs[0].message.contains("empty"));
+    }
+
+    #[test]
+    fn two_documents_are_refused() {
+        let errs = parse("s.yaml", "version: 1\n---\nversion: 1\n").unwrap_err();
+        assert!(errs[0].message.contains("one YAML document"), "{}", errs[0]);
+        assert_eq!(errs[0].pos.unwrap().line, 2);
+    }
+
+    #[test]
+    fn env_values_keep_their_text() {
+        let text = "version: 1\napps:\n  - name: w\n    namespace: a\n    image: i\n    env: { PORT: 8080, V: 1.10, ON: on, T: true }\n";
+        let spec = parse("s.yaml", text).unwrap().spec;
+        let env: Vec<(&str, &str)> = spec.apps[0]
+            .env
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            env,
+            [("ON", "on"), ("PORT", "8080"), ("T", "true"), ("V", "1.10")]
+        );
+    }
+
+    #[test]
+    fn env_values_must_be_scalars() {
+        let text = "version: 1\napps:\n  - name: w\n    namespace: a\n    image: i\n    env: { LIST: [1, 2] }\n";
+        let errs = parse("s.yaml", text).unwrap_err();
+        assert!(errs[0].message.contains("expected a string"), "{}", errs[0]);
+        assert_eq!(errs[0].pos.unwrap().line, 6);
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let errs = parse("s.yaml", "version: 1\napps: [\n").unwrap_err();
+        assert!(errs[0].message.starts_with("invalid YAML"), "{}", errs[0]);
+        assert!(errs[0].pos.is_some());
+    }
+}

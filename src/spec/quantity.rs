@@ -1,0 +1,114 @@
+//! Kubernetes resource quantities (`500m`, `2`, `4Gi`, `1e3`) parsed to exact integers.
+//!
+//! CPU is counted in millicores, everything else in bytes (or units), so sums and
+//! comparisons for quota fit are exact.
+
+/// Parse a quantity into thousandths of its unit (millicores for cpu, milli-bytes for
+/// memory), so that every valid quantity is an integer.
+pub fn parse_milli(s: &str) -> Result<u128, String> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+'))
+        .unwrap_or(s.len());
+    let (num, suffix) = s.split_at(split);
+    let num = num.strip_prefix('+').unwrap_or(num);
+    if num.is_empty() || num.matches('.').count() > 1 || num == "." {
+        return Err(format!("`{s}` is not a quantity (e.g. `500m`, `2`, `4Gi`)"));
+    }
+    // factor as (multiplier, divisor) applied to the milli value
+    let (mul, div): (u128, u128) = match suffix {
+        "" => (1000, 1),
+        "m" => (1, 1),
+        "k" => (1000u128.pow(2), 1),
+        "M" => (1000u128.pow(3), 1),
+        "G" => (1000u128.pow(4), 1),
+        "T" => (1000u128.pow(5), 1),
+        "P" => (1000u128.pow(6), 1),
+        "E" => (1000u128.pow(7), 1),
+        "Ki" => (1000 * (1 << 10), 1),
+        "Mi" => (1000 * (1 << 20), 1),
+        "Gi" => (1000 * (1 << 30), 1),
+        "Ti" => (1000 * (1u128 << 40), 1),
+        "Pi" => (1000 * (1u128 << 50), 1),
+        "Ei" => (1000 * (1u128 << 60), 1),
+        s if s.starts_with(['e', 'E']) => {
+            let exp: u32 = s[1..]
+                .parse()
+                .map_err(|_| format!("bad exponent in `{s}`"))?;
+            if exp > 18 {
+                return Err(format!("the exponent in `{s}` is too large"));
+            }
+            (1000 * 10u128.pow(exp), 1)
+        }
+        other => {
+            return Err(format!(
+                "`{other}` is not a quantity suffix (use m, k, M, G, T, Ki, Mi, Gi, Ti)"
+            ));
+        }
+    };
+    let (int, frac) = num.split_once('.').unwrap_or((num, ""));
+    let digits = format!("{int}{frac}");
+    let value: u128 = digits.parse().map_err(|_| format!("`{s}` is too large"))?;
+    let scale = 10u128.pow(frac.len() as u32);
+    let total = value
+        .checked_mul(mul)
+        .ok_or_else(|| format!("`{s}` is too large"))?
+        / div;
+    if total % scale != 0 {
+        return Err(format!(
+            "`{s}` is more precise than Kubernetes allows (at most 1m)"
+        ));
+    }
+    Ok(total / scale)
+}
+
+/// Format a milli-quantity for a message: cpu as cores or `m`, memory with a binary suffix.
+pub fn format_milli(milli: u128, cpu: bool) -> String {
+    if cpu {
+        if milli % 1000 == 0 {
+            format!("{}", milli / 1000)
+        } else {
+            format!("{milli}m")
+        }
+    } else {
+        let bytes = milli / 1000;
+        for (suffix, unit) in [("Gi", 1u128 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)] {
+            if bytes >= unit && bytes % unit == 0 {
+                return format!("{}{suffix}", bytes / unit);
+            }
+        }
+        bytes.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_common_forms() {
+        assert_eq!(parse_milli("500m").unwrap(), 500);
+        assert_eq!(parse_milli("2").unwrap(), 2000);
+        assert_eq!(parse_milli("0.5").unwrap(), 500);
+        assert_eq!(parse_milli("1.5").unwrap(), 1500);
+        assert_eq!(parse_milli("128Mi").unwrap(), 128 * (1 << 20) * 1000);
+        assert_eq!(parse_milli("1G").unwrap(), 1_000_000_000_000);
+        assert_eq!(parse_milli("1e3").unwrap(), 1_000_000);
+        assert_eq!(parse_milli("1.5Gi").unwrap(), 3 * (1 << 29) * 1000);
+    }
+
+    #[test]
+    fn rejects_nonsense() {
+        for bad in ["", "abc", "1.2.3", "5 Mi", "10mb", "0.0001", "-1"] {
+            assert!(parse_milli(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn formats_for_messages() {
+        assert_eq!(format_milli(2500, true), "2500m");
+        assert_eq!(format_milli(4000, true), "4");
+        assert_eq!(format_milli(parse_milli("4Gi").unwrap(), false), "4Gi");
+        assert_eq!(format_milli(parse_milli("640Mi").unwrap(), false), "640Mi");
+    }
+}

@@ -1,0 +1,125 @@
+//! Manifest documents: a multi-document YAML text split into objects with positions.
+
+use serde::Deserialize;
+
+use crate::diag::Pos;
+use crate::source::{PosIndex, index_documents};
+
+/// One YAML document of a manifest file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub file: String,
+    /// 0-based position of the document in its file.
+    pub index: usize,
+    pub value: serde_yaml::Value,
+    pub pos: PosIndex,
+}
+
+impl Document {
+    fn field(&self, path: &[&str]) -> Option<&str> {
+        let mut v = &self.value;
+        for k in path {
+            v = v.get(*k)?;
+        }
+        v.as_str()
+    }
+
+    pub fn api_version(&self) -> &str {
+        self.field(&["apiVersion"]).unwrap_or("")
+    }
+
+    pub fn kind(&self) -> &str {
+        self.field(&["kind"]).unwrap_or("")
+    }
+
+    pub fn name(&self) -> &str {
+        self.field(&["metadata", "name"]).unwrap_or("")
+    }
+
+    pub fn namespace(&self) -> Option<&str> {
+        self.field(&["metadata", "namespace"])
+    }
+
+    /// `Kind namespace/name` (or `Kind name`) for messages.
+    pub fn describe(&self) -> String {
+        match self.namespace() {
+            Some(ns) => format!("{} {ns}/{}", self.kind(), self.name()),
+            None => format!("{} {}", self.kind(), self.name()),
+        }
+    }
+
+    /// Whether this looks like a Kubernetes object at all.
+    pub fn is_kubernetes(&self) -> bool {
+        !self.api_version().is_empty() && !self.kind().is_empty()
+    }
+
+    /// Position of the value at `path`, or of its nearest ancestor.
+    pub fn position(&self, path: &str) -> Pos {
+        self.pos.nearest(path)
+    }
+
+    /// Position of the key naming `path` when it exists, else of the nearest ancestor.
+    pub fn key_position(&self, path: &str) -> Pos {
+        self.pos.key(path).unwrap_or_else(|| self.pos.nearest(path))
+    }
+}
+
+/// A file that is not YAML at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub file: String,
+    pub pos: Pos,
+    pub message: String,
+}
+
+/// Split a file's text into its non-empty documents.
+pub fn parse_documents(file: &str, text: &str) -> Result<Vec<Document>, SyntaxError> {
+    let positions = index_documents(text).map_err(|(pos, message)| SyntaxError {
+        file: file.into(),
+        pos,
+        message,
+    })?;
+    let mut docs = Vec::new();
+    for (i, (de, pos)) in serde_yaml::Deserializer::from_str(text)
+        .zip(positions)
+        .enumerate()
+    {
+        let value = serde_yaml::Value::deserialize(de).map_err(|e| SyntaxError {
+            file: file.into(),
+            pos: e
+                .location()
+                .map_or(pos.start, |l| Pos::new(l.line(), l.column())),
+            message: e.to_string(),
+        })?;
+        if !value.is_null() {
+            docs.push(Document {
+                file: file.into(),
+                index: i,
+                value,
+                pos,
+            });
+        }
+    }
+    Ok(docs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_documents_and_keeps_positions() {
+        let text = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: b\n  namespace: a\n";
+        let docs = parse_documents("f.yaml", text).unwrap();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[1].index, 2);
+        assert_eq!(docs[1].describe(), "ServiceAccount a/b");
+        assert_eq!(docs[1].position("metadata.name"), Pos::new(10, 9));
+    }
+
+    #[test]
+    fn syntax_errors_are_reported() {
+        let e = parse_documents("f.yaml", "a: [\n").unwrap_err();
+        assert_eq!(e.file, "f.yaml");
+    }
+}

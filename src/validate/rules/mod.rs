@@ -1,0 +1,222 @@
+//! The hardening rule catalogue: one unit struct per rule, listed once in [`RULES`],
+//! grouped by domain (one file per group).
+
+mod pod;
+mod workload;
+
+use serde_yaml::Value;
+
+use crate::diag::Severity;
+
+use super::{Document, Finding, Options};
+
+/// A hardening rule. Ids are hand-written, stable and kebab-case: users' exemptions name them.
+pub trait Rule: Sync {
+    fn id(&self) -> &'static str;
+    fn title(&self) -> &'static str;
+    fn severity(&self) -> Severity;
+    /// Kinds the rule looks at.
+    fn kinds(&self) -> &'static [&'static str];
+    fn rationale(&self) -> &'static str;
+    fn fix(&self) -> &'static str;
+    /// PSS control, checkov id, CIS item…
+    fn references(&self) -> &'static [&'static str];
+    /// Problems of `doc`, seen with every document of the bundle in `all`.
+    fn check(&self, doc: &Document, all: &[Document]) -> Vec<Hit>;
+}
+
+/// One problem a rule found: where (a path in the document) and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub path: String,
+    pub message: String,
+}
+
+impl Hit {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Hit {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Define a rule as a unit struct with its metadata and check function.
+macro_rules! rule {
+    ($(#[$meta:meta])* $name:ident {
+        id: $id:literal, title: $title:literal, severity: $sev:ident, kinds: $kinds:expr,
+        rationale: $rationale:literal, fix: $fix:literal, refs: [$($r:literal),* $(,)?],
+        check: $check:expr $(,)?
+    }) => {
+        $(#[$meta])*
+        pub struct $name;
+        impl $crate::validate::rules::Rule for $name {
+            fn id(&self) -> &'static str { $id }
+            fn title(&self) -> &'static str { $title }
+            fn severity(&self) -> $crate::diag::Severity { $crate::diag::Severity::$sev }
+            fn kinds(&self) -> &'static [&'static str] { $kinds }
+            fn rationale(&self) -> &'static str { $rationale }
+            fn fix(&self) -> &'static str { $fix }
+            fn references(&self) -> &'static [&'static str] { &[$($r),*] }
+            fn check(&self, doc: &$crate::validate::Document, all: &[$crate::validate::Document]) -> Vec<$crate::validate::rules::Hit> {
+                let f: fn(&$crate::validate::Document, &[$crate::validate::Document]) -> Vec<$crate::validate::rules::Hit> = $check;
+                f(doc, all)
+            }
+        }
+    };
+}
+pub(crate) use rule;
+
+/// Kinds that carry a pod template (or are a pod).
+pub const POD_KINDS: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+];
+
+/// Every rule, in catalogue order.
+pub static RULES: &[&dyn Rule] = &[
+    &pod::NoPrivileged,
+    &pod::NoPrivilegeEscalation,
+    &pod::RunAsNonRoot,
+    &pod::RunAsHighUid,
+    &pod::DropAllCapabilities,
+    &pod::NoAddedCapabilities,
+    &pod::ReadOnlyRootFs,
+    &pod::SeccompRuntimeDefault,
+    &pod::NoHostNamespaces,
+    &pod::NoHostPath,
+    &pod::NoHostPorts,
+    &workload::ImageDigest,
+    &workload::ImageTagPinned,
+    &workload::ImagePullPolicyAlways,
+    &workload::CpuRequests,
+    &workload::CpuLimits,
+    &workload::MemoryRequests,
+    &workload::MemoryLimits,
+    &workload::EphemeralStorage,
+    &workload::LivenessProbe,
+    &workload::ReadinessProbe,
+    &workload::AutomountTokenDisabled,
+    &workload::NoSecretsInEnv,
+];
+
+/// Look a rule up by id.
+pub fn find(id: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.id() == id)
+}
+
+/// Run every rule that is not skipped over every document.
+pub fn run(docs: &[Document], opts: &Options) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for doc in docs {
+        for rule in RULES
+            .iter()
+            .filter(|r| r.kinds().contains(&doc.kind()) && !opts.skip.contains(r.id()))
+        {
+            for hit in rule.check(doc, docs) {
+                out.push(Finding {
+                    rule: rule.id().into(),
+                    severity: rule.severity(),
+                    file: doc.file.clone(),
+                    pos: Some(doc.key_position(&hit.path)),
+                    object: doc.describe(),
+                    path: Some(hit.path).filter(|p| !p.is_empty()),
+                    message: hit.message,
+                    help: rule.fix().into(),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The pod spec of a workload and the path to it.
+pub fn pod_spec(doc: &Document) -> Option<(&'static str, &Value)> {
+    let path = match doc.kind() {
+        "Pod" => "spec",
+        "CronJob" => "spec.jobTemplate.spec.template.spec",
+        k if POD_KINDS.contains(&k) => "spec.template.spec",
+        _ => return None,
+    };
+    let mut v = &doc.value;
+    for k in path.split('.') {
+        v = v.get(k)?;
+    }
+    Some((path, v))
+}
+
+/// Every container (init containers first) of a pod spec with its path.
+pub fn containers<'a>(prefix: &str, pod: &'a Value) -> Vec<(String, &'a Value)> {
+    let mut out = Vec::new();
+    for list in ["initContainers", "containers"] {
+        for (i, c) in pod
+            .get(list)
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            out.push((format!("{prefix}.{list}[{i}]"), c));
+        }
+    }
+    out
+}
+
+/// The regular (non-init) containers of a pod spec with their paths.
+pub fn main_containers<'a>(prefix: &str, pod: &'a Value) -> Vec<(String, &'a Value)> {
+    containers(prefix, pod)
+        .into_iter()
+        .filter(|(p, _)| !p.contains("initContainers"))
+        .collect()
+}
+
+/// Follow a dotted path of keys.
+pub fn get<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(v, |v, k| v.get(k))
+}
+
+/// A container's display name for messages.
+pub fn cname(c: &Value) -> &str {
+    c.get("name").and_then(Value::as_str).unwrap_or("?")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_invariants() {
+        let mut ids = std::collections::BTreeSet::new();
+        for r in RULES {
+            assert!(ids.insert(r.id()), "duplicate id {}", r.id());
+            assert!(
+                r.id()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{}",
+                r.id()
+            );
+            assert!(
+                !r.id().starts_with('-') && !r.id().ends_with('-') && !r.id().contains("--"),
+                "{}",
+                r.id()
+            );
+            assert!(
+                !r.title().is_empty() && !r.rationale().is_empty() && !r.fix().is_empty(),
+                "{}",
+                r.id()
+            );
+            assert!(
+                !r.kinds().is_empty() && !r.references().is_empty(),
+                "{}",
+                r.id()
+            );
+        }
+    }
+}
