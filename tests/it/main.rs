@@ -1,0 +1,8 @@
+//! Integration tests: the CLI as users run it, the example bundles, spec errors and
+//! hostile input.
+
+mod cli;
+mod errors;
+mod examples;
+mod hostile;
+mod support;
