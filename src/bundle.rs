@@ -13,6 +13,8 @@ use crate::validate::{self, Finding, Report};
 pub struct Bundle {
     /// Bundle-relative path and text, in output order; `kustomization.yaml` last.
     pub files: Vec<(String, String)>,
+    /// The files applied with the bundle (listed in `kustomization.yaml`), in order.
+    pub resources: Vec<String>,
     /// Warnings from the spec, the plan and the validation of the output.
     pub warnings: Vec<Diagnostic>,
     pub report: Report,
@@ -47,6 +49,11 @@ pub fn render(
         .iter()
         .map(|r| (r.path.clone(), r.origin.clone()))
         .collect();
+    let applied: Vec<String> = rendered
+        .iter()
+        .filter(|r| r.apply)
+        .map(|r| r.path.clone())
+        .collect();
     let mut files: Vec<(String, String)> = rendered.into_iter().map(|r| (r.path, r.text)).collect();
     let report = validate::validate(&files, &validate::Options::default());
     if report.count(Severity::Error) > 0 {
@@ -61,7 +68,7 @@ pub fn render(
             origins,
         });
     }
-    let resources: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let resources: Vec<&str> = applied.iter().map(String::as_str).collect();
     let kustomization = crate::output::kustomization(&resources);
     files.push(("kustomization.yaml".into(), kustomization));
     let mut warnings = spec_warnings;
@@ -75,6 +82,7 @@ pub fn render(
     }
     Ok(Bundle {
         files,
+        resources: applied,
         warnings,
         report,
     })

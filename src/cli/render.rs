@@ -78,18 +78,7 @@ pub fn run(args: &RenderArgs) -> u8 {
     }
     let objects = bundle.files.len() - 1;
     if args.output.as_os_str() == "-" {
-        let manifests: Vec<(String, String)> = bundle
-            .files
-            .into_iter()
-            .filter(|(p, _)| p != "kustomization.yaml")
-            .collect();
-        if std::io::stdout()
-            .write_all(stream(&manifests).as_bytes())
-            .is_err()
-        {
-            return USAGE;
-        }
-        return OK;
+        return write_stream(&bundle);
     }
     if let Err(e) = write_bundle(&args.output, &bundle.files, args.force) {
         eprintln!("error: {e}\n  help: {}", e.help());
@@ -101,6 +90,33 @@ pub fn run(args: &RenderArgs) -> u8 {
         bundle.warnings.len(),
         args.output.display()
     );
+    OK
+}
+
+/// Write the applied manifests as one stream; files that are not API objects (the audit
+/// policy) are named on stderr instead.
+fn write_stream(bundle: &crate::bundle::Bundle) -> u8 {
+    let manifests: Vec<(String, String)> = bundle
+        .files
+        .iter()
+        .filter(|(p, _)| bundle.resources.contains(p))
+        .cloned()
+        .collect();
+    for (p, _) in bundle
+        .files
+        .iter()
+        .filter(|(p, _)| !bundle.resources.contains(p) && p != "kustomization.yaml")
+    {
+        eprintln!(
+            "note: `{p}` is not applied with kubectl and is left out of the stream; render with `-o DIR` to get it"
+        );
+    }
+    if std::io::stdout()
+        .write_all(stream(&manifests).as_bytes())
+        .is_err()
+    {
+        return USAGE;
+    }
     OK
 }
 

@@ -16,10 +16,12 @@ pub fn objects(spec: &LoadedSpec, ai: usize) -> Vec<PlannedObject> {
         "labels": app_labels(&app.name),
         "selector": selector_labels(&app.name),
     });
-    let obj = |template, file: &str, view| PlannedObject {
-        template,
-        path: format!("{}/{}/{file}", app.namespace, app.name),
-        view,
+    let obj = |template, file: &str, view| {
+        PlannedObject::new(
+            template,
+            &format!("{}/{}/{file}", app.namespace, app.name),
+            view,
+        )
     };
     let mut out = vec![
         obj("app/serviceaccount", "serviceaccount.yaml", base.clone()),

@@ -3,6 +3,7 @@
 //! out the views planned here.
 
 mod app;
+mod cluster;
 mod defaults;
 mod namespace;
 mod network;
@@ -24,6 +25,20 @@ pub struct PlannedObject {
     pub path: String,
     /// The values the template lays out.
     pub view: Value,
+    /// Whether the object is applied with the bundle (listed in `kustomization.yaml`);
+    /// false for files handed to the cluster otherwise, such as the audit policy.
+    pub apply: bool,
+}
+
+impl PlannedObject {
+    pub fn new(template: &'static str, path: &str, view: Value) -> Self {
+        PlannedObject {
+            template,
+            path: path.to_string(),
+            view,
+            apply: true,
+        }
+    }
 }
 
 /// Everything a render will produce, in output order.
@@ -52,14 +67,18 @@ pub fn plan(spec: &LoadedSpec) -> Result<Plan, Vec<Diagnostic>> {
         {
             plan.objects.extend(app::objects(spec, ai));
             if let Some(policy) = policies.get(&ai) {
-                plan.objects.push(PlannedObject {
-                    template: "network/app-policy",
-                    path: format!("{}/{}/networkpolicy.yaml", ns.name, app.name),
-                    view: policy.clone(),
-                });
+                let path = format!("{}/{}/networkpolicy.yaml", ns.name, app.name);
+                plan.objects.push(PlannedObject::new(
+                    "network/app-policy",
+                    &path,
+                    policy.clone(),
+                ));
             }
         }
+        plan.objects
+            .extend(cluster::trusted_registries(spec, &ns.name));
     }
+    plan.objects.extend(cluster::objects(spec));
     errors.retain(Diagnostic::is_error);
     if errors.is_empty() {
         Ok(plan)

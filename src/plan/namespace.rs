@@ -12,11 +12,8 @@ use super::defaults::{QUOTA_LIMITS, QUOTA_PODS, QUOTA_REQUESTS, namespace_defaul
 pub fn objects(spec: &LoadedSpec, ni: usize, minor: u32) -> Vec<PlannedObject> {
     let ns = &spec.spec.namespaces[ni];
     let name = ns.name.as_str();
-    let obj = |template, file: &str, view| PlannedObject {
-        template,
-        path: format!("{name}/{file}"),
-        view,
-    };
+    let obj =
+        |template, file: &str, view| PlannedObject::new(template, &format!("{name}/{file}"), view);
     vec![
         obj(
             "namespace/namespace",

@@ -27,6 +27,8 @@ pub struct RenderedFile {
     /// The template it came from (as shown in its `# Source:` line).
     pub origin: String,
     pub text: String,
+    /// Listed in `kustomization.yaml` (see [`PlannedObject::apply`]).
+    pub apply: bool,
 }
 
 /// A handlebars registry over a checked template set.
@@ -158,6 +160,7 @@ impl Renderer {
             path: obj.path.clone(),
             origin: t.origin.clone(),
             text,
+            apply: obj.apply,
         })
     }
 
@@ -186,11 +189,7 @@ mod tests {
     }
 
     fn obj(view: serde_json::Value) -> PlannedObject {
-        PlannedObject {
-            template: "t",
-            path: "x.yaml".into(),
-            view,
-        }
+        PlannedObject::new("t", "x.yaml", view)
     }
 
     #[test]

@@ -13,7 +13,7 @@ use super::types::{CpuMemory, PodSecurity, ResourceSet};
 use super::{check_app, check_flow};
 
 /// Oldest and newest Kubernetes minor versions kubeward renders for.
-pub const OLDEST_MINOR: u32 = 29;
+pub const OLDEST_MINOR: u32 = 30;
 pub const NEWEST_MINOR: u32 = 37;
 
 /// Run every semantic check; returns errors and warnings in source order.
@@ -83,6 +83,7 @@ fn check_top(s: &LoadedSpec, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    check_supply_chain(s, out);
     if let Some(api) = &spec.api_server {
         for (i, c) in api.cidrs.iter().enumerate() {
             if let Err(e) = Cidr::parse(c) {
@@ -110,6 +111,44 @@ fn check_top(s: &LoadedSpec, out: &mut Vec<Diagnostic>) {
                 .with_help(
                     "remove `logging:` or set `enabled: false`; the Fluent Bit bundle is planned",
                 ),
+        );
+    }
+}
+
+fn check_supply_chain(s: &LoadedSpec, out: &mut Vec<Diagnostic>) {
+    let spec = &s.spec;
+    let chain = spec.supply_chain.as_ref();
+    if spec.registries.is_empty() && !spec.apps.is_empty() {
+        out.push(
+            s.warning_at("", "no trusted registries: images from any registry are accepted")
+                .with_code("trusted-registries")
+                .with_help("add `registries: [registry.example.com/team/]`; kubeward then checks every image and renders an admission policy that enforces it"),
+        );
+        if chain.and_then(|c| c.admission_policy) == Some(true) {
+            out.push(
+                s.error_at(
+                    "supplyChain.admissionPolicy",
+                    "the admission policy needs trusted registries",
+                )
+                .with_help("list them under `registries:`"),
+            );
+        }
+    }
+    let pipeline = chain.and_then(|c| c.ci_pipeline);
+    let wants_pipeline = match pipeline {
+        Some(p) => p != super::types::CiPipeline::None,
+        None => !spec.registries.is_empty(),
+    };
+    if wants_pipeline {
+        let path = if pipeline.is_some() {
+            "supplyChain.ciPipeline"
+        } else {
+            "registries"
+        };
+        out.push(
+            s.warning_at(path, "the image pipeline (build, scan, push by digest) is not generated yet")
+                .with_code("ci-pipeline")
+                .with_help("set `supplyChain: { ciPipeline: none }` until it is; the admission policy is generated either way"),
         );
     }
 }

@@ -42,9 +42,10 @@ impl Document {
 
     /// `Kind namespace/name` (or `Kind name`) for messages.
     pub fn describe(&self) -> String {
-        match self.namespace() {
-            Some(ns) => format!("{} {ns}/{}", self.kind(), self.name()),
-            None => format!("{} {}", self.kind(), self.name()),
+        match (self.namespace(), self.name()) {
+            (_, "") => self.kind().to_string(),
+            (Some(ns), name) => format!("{} {ns}/{name}", self.kind()),
+            (None, name) => format!("{} {name}", self.kind()),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The checker: strict schema, the hardening rule catalogue and cross-object checks,
 //! used by `render` on its own output and by `check` on anyone's manifests.
 
+pub mod audit;
 pub mod document;
 pub mod rules;
 pub mod schema;

@@ -66,6 +66,7 @@ static KINDS: &[(&str, &str, Check)] = kinds![
     "scheduling.k8s.io/v1" "PriorityClass" => scheduling::PriorityClass,
     "admissionregistration.k8s.io/v1" "ValidatingAdmissionPolicy" => admission::ValidatingAdmissionPolicy,
     "admissionregistration.k8s.io/v1" "ValidatingAdmissionPolicyBinding" => admission::ValidatingAdmissionPolicyBinding,
+    "audit.k8s.io/v1" "Policy" => super::audit::Policy,
 ];
 
 fn typed<T: DeserializeOwned>(
@@ -153,7 +154,12 @@ fn type_error(e: &serde_yaml::Error) -> SchemaError {
 
 /// Fields the API server requires but k8s-openapi defaults when missing.
 fn required(doc: &Document) -> Vec<SchemaError> {
-    let mut paths: Vec<&str> = vec!["metadata.name"];
+    // A configuration file (the audit policy) has no object name.
+    let mut paths: Vec<&str> = if doc.api_version() == "audit.k8s.io/v1" {
+        vec![]
+    } else {
+        vec!["metadata.name"]
+    };
     let pod = |prefix: &'static str| -> [&'static str; 3] {
         match prefix {
             "" => [
