@@ -101,3 +101,84 @@ pub fn selector_labels(app: &str) -> serde_json::Map<String, Value> {
     m.insert("app.kubernetes.io/instance".into(), app.into());
     m
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::parse_checked;
+
+    const DIGEST: &str = "sha256:2f6c7a0d3c5e1b8f9a4d6e0c1b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a";
+
+    fn planned(extra_ns: &str, apps: &str, flows: &str) -> Plan {
+        let text = format!(
+            "version: 1\nnamespaces:\n  - name: a\n{extra_ns}  - name: b\napps:\n{apps}flows:\n{flows}"
+        );
+        let (spec, _) = parse_checked("t.yaml", &text)
+            .unwrap_or_else(|d| panic!("{}", crate::diag::render_all(&d)));
+        plan(&spec).unwrap()
+    }
+
+    fn app(name: &str, ns: &str, port: u32) -> String {
+        format!(
+            "  - {{ name: {name}, namespace: {ns}, image: \"r/{name}:1@{DIGEST}\", ports: [{{ name: p, port: {port} }}], service: {{ port: 80, targetPort: p }} }}\n"
+        )
+    }
+
+    fn view<'a>(p: &'a Plan, path: &str) -> &'a Value {
+        &p.objects
+            .iter()
+            .find(|o| o.path == path)
+            .unwrap_or_else(|| panic!("no {path}"))
+            .view
+    }
+
+    #[test]
+    fn a_flow_is_an_ingress_rule_on_the_receiver_and_an_egress_rule_on_the_sender() {
+        let p = planned(
+            "",
+            &(app("web", "a", 8080) + &app("api", "b", 9000)),
+            "  - { from: web, to: b/api, port: 80 }\n",
+        );
+        let api = view(&p, "b/api/networkpolicy.yaml");
+        assert_eq!(api["policyTypes"], serde_json::json!(["Ingress"]));
+        assert_eq!(
+            api["ingress"][0]["ports"],
+            serde_json::json!([{ "port": 9000, "protocol": "TCP" }]),
+            "service port 80 opens target 9000"
+        );
+        assert_eq!(
+            api["ingress"][0]["peers"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"],
+            "a"
+        );
+        let web = view(&p, "a/web/networkpolicy.yaml");
+        assert_eq!(web["policyTypes"], serde_json::json!(["Egress"]));
+        assert_eq!(
+            web["egress"][0]["peers"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"],
+            "api"
+        );
+        assert_eq!(web["egress"][0]["ports"][0]["port"], 9000);
+    }
+
+    #[test]
+    fn apps_without_flows_get_no_allow_policy() {
+        let p = planned("", &app("web", "a", 8080), "  []\n");
+        assert!(p.objects.iter().all(|o| o.template != "network/app-policy"));
+    }
+
+    #[test]
+    fn a_relaxed_namespace_still_audits_and_warns_at_restricted() {
+        let p = planned(
+            "    podSecurity: baseline\n    podSecurityExemption: legacy\n",
+            "  []\n",
+            "  []\n",
+        );
+        let labels = &view(&p, "a/namespace.yaml")["labels"];
+        assert_eq!(labels["pod-security.kubernetes.io/enforce"], "baseline");
+        assert_eq!(labels["pod-security.kubernetes.io/audit"], "restricted");
+        assert_eq!(labels["pod-security.kubernetes.io/warn"], "restricted");
+        assert_eq!(
+            view(&p, "a/namespace.yaml")["annotations"]["kubeward.dev/pod-security-exemption"],
+            "legacy"
+        );
+    }
+}
