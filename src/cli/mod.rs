@@ -2,6 +2,7 @@
 //! findings, 2 usage, input or I/O errors.
 
 mod check;
+mod onboard;
 mod render;
 
 use std::path::PathBuf;
@@ -40,6 +41,11 @@ pub enum Command {
         after_help = "Examples:\n  kubeward check deploy/\n  kubeward check app.yaml --format json\n  helm template . | kubeward check - --fail-on warning"
     )]
     Check(check::CheckArgs),
+    /// Onboard namespaces: quota, container defaults, default-deny network and RBAC, no apps
+    #[command(
+        after_help = "Examples:\n  kubeward onboard team-a team-b --team payments --admin group:payments-leads --reader user:alice --quota-cpu 4 --quota-memory 8Gi -o onboarding\n  kubeward onboard -f namespaces.yaml -o onboarding\n\nSubjects are `user:NAME`, `group:NAME` or `serviceaccount:NAMESPACE/NAME`."
+    )]
+    Onboard(Box<onboard::OnboardArgs>),
     /// List the rules of the catalogue
     #[command(
         after_help = "Examples:\n  kubeward rules\n  kubeward rules --format markdown > RULES.md"
@@ -60,6 +66,13 @@ pub struct RenderArgs {
         default_value = "kubeward.yaml"
     )]
     pub file: PathBuf,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// Where and how a bundle is written (shared by `render` and `onboard`).
+#[derive(Debug, clap::Args)]
+pub struct OutputArgs {
     /// Output directory, or `-` for one multi-document stream on stdout
     #[arg(
         short = 'o',
@@ -96,6 +109,7 @@ pub fn main() -> ExitCode {
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Render(a) => render::run(&a),
+        Command::Onboard(a) => onboard::run(&a),
         Command::Check(a) => check::run_check(&a),
         Command::Rules(a) => check::run_rules(&a),
         Command::Explain(a) => check::run_explain(&a),

@@ -6,18 +6,22 @@ use crate::bundle::{RenderError, render};
 use crate::diag::{Diagnostic, render_all};
 use crate::output::{stream, write_bundle};
 use crate::render::{embedded, with_overrides};
-use crate::spec::load_checked;
+use crate::spec::{LoadedSpec, load_checked};
 
-use super::{FINDINGS, OK, RenderArgs, USAGE};
+use super::{FINDINGS, OK, OutputArgs, RenderArgs, USAGE};
 
 pub fn run(args: &RenderArgs) -> u8 {
-    let (spec, warnings) = match load_checked(&args.file) {
-        Ok(v) => v,
+    match load_checked(&args.file) {
+        Ok((spec, warnings)) => emit(&spec, warnings, &args.out),
         Err(diags) => {
             report_spec(&diags);
-            return USAGE;
+            USAGE
         }
-    };
+    }
+}
+
+/// Render a checked spec and write the bundle as `args` says.
+pub(super) fn emit(spec: &LoadedSpec, warnings: Vec<Diagnostic>, args: &OutputArgs) -> u8 {
     let templates = match &args.templates {
         Some(dir) => with_overrides(dir),
         None => embedded(),
@@ -31,7 +35,7 @@ pub fn run(args: &RenderArgs) -> u8 {
             return USAGE;
         }
     };
-    let bundle = match render(&spec, warnings, templates) {
+    let bundle = match render(spec, warnings, templates) {
         Ok(b) => b,
         Err(RenderError::Spec(diags)) => {
             report_spec(&diags);
@@ -120,7 +124,7 @@ fn write_stream(bundle: &crate::bundle::Bundle) -> u8 {
     OK
 }
 
-fn report_spec(diags: &[Diagnostic]) {
+pub(super) fn report_spec(diags: &[Diagnostic]) {
     eprintln!("{}", render_all(diags));
     let errors = diags.iter().filter(|d| d.is_error()).count();
     eprintln!("\nerror: the spec has {errors} error(s); nothing was written");

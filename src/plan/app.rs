@@ -109,9 +109,9 @@ fn deployment_view(spec: &LoadedSpec, app: &App, mut view: Value) -> Value {
         "resources": resources.view(),
         "user": user,
         "capabilities": app.capabilities,
-        "mounts": !volumes.is_empty() || app.api_access,
+        "mounts": !volumes.is_empty() || app.api_access.enabled(),
         "volumes": volumes,
-        "apiAccess": app.api_access,
+        "apiAccess": app.api_access.enabled(),
         "probes": probes_view(app),
         "annotations": annotations,
     });

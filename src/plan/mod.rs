@@ -8,6 +8,7 @@ mod defaults;
 mod namespace;
 mod network;
 mod quota;
+pub mod rbac;
 
 use serde_json::Value;
 
@@ -58,6 +59,7 @@ pub fn plan(spec: &LoadedSpec) -> Result<Plan, Vec<Diagnostic>> {
     let policies = network::app_policies(spec, &mut plan.warnings);
     for (ni, ns) in spec.spec.namespaces.iter().enumerate() {
         plan.objects.extend(namespace::objects(spec, ni, minor));
+        plan.objects.extend(rbac::objects(spec, ni, minor));
         for (ai, app) in spec
             .spec
             .apps
@@ -66,6 +68,7 @@ pub fn plan(spec: &LoadedSpec) -> Result<Plan, Vec<Diagnostic>> {
             .filter(|(_, a)| a.namespace == ns.name)
         {
             plan.objects.extend(app::objects(spec, ai));
+            plan.objects.extend(rbac::app_objects(spec, ai));
             if let Some(policy) = policies.get(&ai) {
                 let path = format!("{}/{}/networkpolicy.yaml", ns.name, app.name);
                 plan.objects.push(PlannedObject::new(

@@ -20,6 +20,7 @@ struct Need {
 pub fn check_fit(spec: &LoadedSpec) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (ni, ns) in spec.spec.namespaces.iter().enumerate() {
+        check_defaults(spec, ni, &mut out);
         check_containers(spec, ns, &mut out);
         for need in needs(spec, ns) {
             if need.needed > need.allowed {
@@ -119,6 +120,36 @@ fn needs(spec: &LoadedSpec, ns: &Namespace) -> Vec<Need> {
         }
     }
     out
+}
+
+/// The LimitRange must be admissible: default request ≤ default limit ≤ max.
+fn check_defaults(spec: &LoadedSpec, ni: usize, out: &mut Vec<Diagnostic>) {
+    let ns = &spec.spec.namespaces[ni];
+    let d = super::defaults::namespace_defaults(ns);
+    let given_max = ns.defaults.as_ref().and_then(|d| d.max.as_ref());
+    for res in ["cpu", "memory"] {
+        let max = given_max
+            .and_then(|m| {
+                if res == "cpu" {
+                    m.cpu.as_ref()
+                } else {
+                    m.memory.as_ref()
+                }
+            })
+            .map(|q| q.0.clone())
+            .unwrap_or_else(|| {
+                crate::spec::quantity::format_milli(quota_value(ns, "limits", res), res == "cpu")
+            });
+        let (req, lim) = (d.request(res), d.limit(res));
+        let (Ok(r), Ok(l), Ok(m)) = (parse_milli(req), parse_milli(lim), parse_milli(&max)) else {
+            continue;
+        };
+        if r > l || l > m {
+            out.push(spec.error_at_key(&format!("namespaces[{ni}]"), format!(
+                "namespace `{}`: the container defaults need request {req} ≤ limit {lim} ≤ max {max} {res}", ns.name
+            )).with_help("set `defaults` (request, limit, max) so that they fit, or raise the quota limits, which are the default max"));
+        }
+    }
 }
 
 /// Each container: requests at most limits.

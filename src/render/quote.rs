@@ -66,8 +66,8 @@ fn plain_key(k: &str) -> bool {
 }
 
 /// Write a value as block YAML. The first line starts where the caller placed it; every
-/// further line is indented by `indent` spaces. Scalars and empty collections use flow
-/// syntax ([`yaml_flow`]).
+/// further line is indented by `indent` spaces. Scalars, empty collections and lists of
+/// scalars inside a mapping use flow syntax ([`yaml_flow`]).
 pub fn yaml_block(v: &Value, indent: usize) -> String {
     let mut lines = Vec::new();
     block_lines(v, 0, &mut lines);
@@ -93,7 +93,7 @@ fn block_lines(v: &Value, level: usize, out: &mut Vec<String>) {
                         out.push(format!("{pad}{}:", key(k)));
                         block_lines(child, level + 2, out);
                     }
-                    Value::Array(a) if !a.is_empty() => {
+                    Value::Array(a) if a.iter().any(|x| x.is_object() || x.is_array()) => {
                         out.push(format!("{pad}{}:", key(k)));
                         block_lines(child, level + 2, out);
                     }

@@ -22,6 +22,7 @@ pub fn check(spec: &LoadedSpec) -> Vec<Diagnostic> {
     check_top(spec, &mut out);
     check_namespaces(spec, &mut out);
     check_app::check_apps(spec, &mut out);
+    super::access::check_access(spec, &mut out);
     check_flow::check_flows(spec, &mut out);
     out.sort_by_key(|d| d.pos);
     out
@@ -212,15 +213,6 @@ fn check_namespaces(s: &LoadedSpec, out: &mut Vec<Diagnostic>) {
                     format!("`{from}` is not a valid namespace name"),
                 )
                 .with_help(dns_label_help(from)),
-            );
-        }
-        if !ns.access.is_empty() {
-            out.push(
-                s.error_at(
-                    &at("access"),
-                    "namespace access (RBAC) is not supported yet",
-                )
-                .with_help("remove `access:` for now; RBAC rendering is planned"),
             );
         }
         if let Some(q) = &ns.quota {

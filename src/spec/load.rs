@@ -13,12 +13,18 @@ pub struct LoadedSpec {
     pub file: String,
     pub text: String,
     pub index: PosIndex,
+    /// Built by kubeward from command-line flags: messages name no position in it.
+    pub synthetic: bool,
 }
 
 impl LoadedSpec {
+    fn at(&self, pos: Pos) -> Option<Pos> {
+        (!self.synthetic).then_some(pos)
+    }
+
     /// An error pointing at the value at `path` (or its nearest existing ancestor).
     pub fn error_at(&self, path: &str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(&self.file, Some(self.index.nearest(path)), message)
+        Diagnostic::error(&self.file, self.at(self.index.nearest(path)), message)
             .with_source(&self.text)
     }
 
@@ -28,12 +34,12 @@ impl LoadedSpec {
             .index
             .key(path)
             .unwrap_or_else(|| self.index.nearest(path));
-        Diagnostic::error(&self.file, Some(pos), message).with_source(&self.text)
+        Diagnostic::error(&self.file, self.at(pos), message).with_source(&self.text)
     }
 
     /// A warning pointing at the value at `path`.
     pub fn warning_at(&self, path: &str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::warning(&self.file, Some(self.index.nearest(path)), message)
+        Diagnostic::warning(&self.file, self.at(self.index.nearest(path)), message)
             .with_source(&self.text)
     }
 }
@@ -77,6 +83,7 @@ pub fn parse(file: &str, text: &str) -> Result<LoadedSpec, Vec<Diagnostic>> {
         file: file.to_string(),
         text: text.to_string(),
         index,
+        synthetic: false,
     })
 }
 

@@ -1,5 +1,6 @@
 //! The spec file (`kubeward.yaml`, version 1): types, loading with positions, and checks.
 
+pub mod access;
 mod check;
 mod check_app;
 mod check_flow;

@@ -184,7 +184,7 @@ pub struct App {
     #[serde(default)]
     pub secret_env: BTreeMap<String, SecretRef>,
     #[serde(default)]
-    pub api_access: bool,
+    pub api_access: ApiAccess,
     pub command: Option<Vec<String>>,
     pub args: Option<Vec<String>>,
 }
@@ -352,4 +352,34 @@ pub enum CiPipeline {
     Github,
     Gitlab,
     None,
+}
+
+/// `apiAccess`: `false` (default), `true` (read the namespace's ConfigMaps), or a
+/// narrower grant `{ resources: [configmaps], names: [app-config] }`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum ApiAccess {
+    Enabled(bool),
+    Narrow(ApiGrant),
+}
+
+impl Default for ApiAccess {
+    fn default() -> Self {
+        ApiAccess::Enabled(false)
+    }
+}
+
+impl ApiAccess {
+    pub fn enabled(&self) -> bool {
+        matches!(self, ApiAccess::Enabled(true) | ApiAccess::Narrow(_))
+    }
+}
+
+/// What an app may read through the API: resources (read-only), optionally by name.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ApiGrant {
+    pub resources: Vec<String>,
+    #[serde(default)]
+    pub names: Vec<String>,
 }

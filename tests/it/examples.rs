@@ -84,9 +84,13 @@ fn kustomization_lists_every_manifest() {
             listed, manifests,
             "{name}: every API object is applied, in output order"
         );
-        assert!(
+        let audit = !std::fs::read_to_string(&spec)
+            .unwrap()
+            .contains("\naudit: false");
+        assert_eq!(
             files.iter().any(|(p, _)| p == "cluster/audit-policy.yaml"),
-            "{name}: the audit policy is rendered"
+            audit,
+            "{name}: the audit policy is rendered unless turned off"
         );
     }
 }
