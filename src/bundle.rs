@@ -71,6 +71,9 @@ pub fn render(
     let resources: Vec<&str> = applied.iter().map(String::as_str).collect();
     let kustomization = crate::output::kustomization(&resources);
     files.push(("kustomization.yaml".into(), kustomization));
+    let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let readme = crate::output::bundle_readme(spec, &paths);
+    files.push(("README.md".into(), readme));
     let mut warnings = spec_warnings;
     warnings.extend(plan.warnings);
     // Output warnings that restate a spec warning (same rule) are not repeated.

@@ -80,7 +80,6 @@ pub(super) fn emit(spec: &LoadedSpec, warnings: Vec<Diagnostic>, args: &OutputAr
         );
         return FINDINGS;
     }
-    let objects = bundle.files.len() - 1;
     if args.output.as_os_str() == "-" {
         return write_stream(&bundle);
     }
@@ -88,8 +87,16 @@ pub(super) fn emit(spec: &LoadedSpec, warnings: Vec<Diagnostic>, args: &OutputAr
         eprintln!("error: {e}\n  help: {}", e.help());
         return USAGE;
     }
+    let others: Vec<&str> = bundle
+        .files
+        .iter()
+        .map(|(p, _)| p.as_str())
+        .filter(|p| !bundle.resources.iter().any(|r| r == p))
+        .collect();
     eprintln!(
-        "wrote {objects} manifests and kustomization.yaml to {} ({} warning(s)); apply with `kubectl apply -k {}`",
+        "wrote {} manifests and {} to {} ({} warning(s)); apply with `kubectl apply -k {}`",
+        bundle.resources.len(),
+        others.join(", "),
         args.output.display(),
         bundle.warnings.len(),
         args.output.display()

@@ -1,10 +1,14 @@
 //! Writing a bundle: all files into a temporary sibling directory, then one rename, so a
 //! failed run leaves nothing behind and an existing directory is replaced only on request.
 
+mod readme;
+
 use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::render::yaml_quote;
+
+pub use readme::bundle_readme;
 
 /// Why a bundle could not be written.
 #[derive(Debug, thiserror::Error)]
