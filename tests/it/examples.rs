@@ -74,7 +74,11 @@ fn kustomization_lists_every_manifest() {
             .iter()
             .map(|r| r.as_str().unwrap())
             .collect();
-        let not_applied = ["kustomization.yaml", "cluster/audit-policy.yaml", "README.md"];
+        let not_applied = [
+            "kustomization.yaml",
+            "cluster/audit-policy.yaml",
+            "README.md",
+        ];
         let manifests: Vec<&str> = files
             .iter()
             .map(|(p, _)| p.as_str())

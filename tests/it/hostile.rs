@@ -188,3 +188,46 @@ fn every_rendered_file_is_one_document() {
         assert!(doc.get("kind").is_some(), "{path}");
     }
 }
+
+#[test]
+fn subject_names_round_trip_exactly() {
+    let names = [
+        "a: b",
+        "---",
+        "{{ x }}",
+        "yes",
+        "on",
+        "'q'",
+        "\"d\"",
+        "#c",
+        "é 🚀",
+        "x | y",
+        "oidc:alice@example.com",
+        "[a]",
+    ];
+    let access: Vec<Value> = names
+        .iter()
+        .map(|n| json!({ "subject": { "kind": "User", "name": n }, "role": "read", "resources": ["pods"] }))
+        .collect();
+    let spec = json!({ "version": 1, "audit": false, "namespaces": [{ "name": "shop", "access": access }] });
+    let files = render_text(&serde_yaml::to_string(&spec).unwrap());
+    let mut seen: Vec<String> = Vec::new();
+    for (path, text) in files
+        .iter()
+        .filter(|(p, _)| p.contains("/rbac/rolebinding-"))
+    {
+        let doc = single_document(text);
+        assert_eq!(
+            keys(&doc),
+            ["apiVersion", "kind", "metadata", "roleRef", "subjects"],
+            "{path}"
+        );
+        let subjects = doc["subjects"].as_sequence().unwrap();
+        assert_eq!(subjects.len(), 1);
+        seen.push(subjects[0]["name"].as_str().expect("a string").to_string());
+    }
+    seen.sort();
+    let mut expected: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    expected.sort();
+    assert_eq!(seen, expected, "one binding per subject, each name exact");
+}
