@@ -1,9 +1,12 @@
 //! The checker: strict schema, the hardening rule catalogue and cross-object checks,
 //! used by `render` on its own output and by `check` on anyone's manifests.
 
+pub mod catalogue;
 pub mod document;
+pub mod exempt;
 pub mod rules;
 pub mod schema;
+pub mod suggest;
 
 use std::collections::BTreeSet;
 
@@ -65,6 +68,8 @@ pub struct Report {
     pub documents: usize,
     /// Documents that are not Kubernetes objects kubeward knows, with the reason.
     pub skipped: Vec<Skipped>,
+    /// Findings dropped because their object exempts their rule with a reason.
+    pub exempted: usize,
 }
 
 /// A document that was not checked.
@@ -100,7 +105,7 @@ pub fn validate(files: &[(String, String)], opts: &Options) -> Report {
             Ok(d) => d,
             Err(e) => {
                 report.findings.push(Finding {
-                    rule: "yaml-syntax".into(),
+                    rule: catalogue::YAML_SYNTAX.into(),
                     severity: Severity::Error,
                     file: e.file,
                     pos: Some(e.pos),
@@ -136,7 +141,7 @@ pub fn validate(files: &[(String, String)], opts: &Options) -> Report {
             }
             report.documents += 1;
             report.findings.extend(errors.into_iter().map(|e| Finding {
-                rule: "schema".into(),
+                rule: catalogue::SCHEMA.into(),
                 severity: Severity::Error,
                 file: doc.file.clone(),
                 pos: e.pos.or(Some(doc.pos.start)),
@@ -149,6 +154,7 @@ pub fn validate(files: &[(String, String)], opts: &Options) -> Report {
         }
     }
     report.findings.extend(rules::run(&docs, opts));
+    report.exempted = exempt::apply(&docs, &mut report.findings);
     report
         .findings
         .sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
