@@ -1,11 +1,12 @@
 //! The checker: strict schema, the hardening rule catalogue and cross-object checks,
 //! used by `render` on its own output and by `check` on anyone's manifests.
 
-pub mod catalogue;
 pub mod document;
-pub mod exempt;
 pub mod rules;
 pub mod schema;
+
+pub mod catalogue;
+pub mod exempt;
 pub mod suggest;
 
 use std::collections::BTreeSet;
