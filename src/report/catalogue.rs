@@ -5,7 +5,7 @@ use serde_json::json;
 
 use crate::validate::catalogue::{BUILTINS, Meta, all};
 use crate::validate::exempt::ANNOTATION;
-use crate::validate::rules::RULES;
+use crate::validate::rules::{POD_KINDS, RULES};
 
 /// Version of the JSON rule list format.
 pub const VERSION: u32 = 1;
@@ -28,7 +28,9 @@ pub fn markdown() -> String {
          holds its own output to them. Exempt one object from a rule with the annotation \
          `{ANNOTATION}: \"<rule-id>: <reason>\"` (entries separated by `;`), or turn a rule \
          off for one run with `kubeward check --skip <rule-id>`.\n\n\
-         | id | severity | kinds | title |\n| --- | --- | --- | --- |\n"
+         *workloads* are {}.\n\n\
+         | id | severity | kinds | title |\n| --- | --- | --- | --- |\n",
+        POD_KINDS.join(", ")
     );
     for r in RULES {
         let m = Meta::of(*r);
@@ -37,7 +39,7 @@ pub fn markdown() -> String {
             m.id,
             m.id,
             m.severity,
-            cell(&m.kinds_text()),
+            cell(&kinds_cell(&m)),
             cell(m.title)
         ));
     }
@@ -70,6 +72,15 @@ fn section(m: &Meta) -> String {
         m.fix,
         m.references.join("; ")
     )
+}
+
+/// The kinds of a rule for the table, with every pod-carrying kind shortened to *workloads*.
+fn kinds_cell(m: &Meta) -> String {
+    if m.kinds == POD_KINDS {
+        "*workloads*".into()
+    } else {
+        m.kinds_text()
+    }
 }
 
 /// A markdown table cell: pipes escaped.
