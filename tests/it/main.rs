@@ -1,6 +1,7 @@
 //! Integration tests: the CLI as users run it, the example bundles, spec errors and
 //! hostile input.
 
+mod check;
 mod cli;
 mod errors;
 mod examples;
