@@ -557,3 +557,38 @@ fn rules_and_explain_formats() {
             "did you mean `read-only-root-fs`?",
         ));
 }
+
+#[test]
+fn render_honours_the_exemption_it_writes_for_added_capabilities() {
+    let t = tempfile::tempdir().unwrap();
+    let spec = write(
+        t.path(),
+        "kubeward.yaml",
+        &app_spec(
+            "    capabilities: [NET_BIND_SERVICE]\n    capabilitiesExemption: binds port 80; legacy image\n",
+        ),
+    );
+    let out = t.path().join("out");
+    kubeward()
+        .args(["render", "-f"])
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    let deployment = std::fs::read_to_string(out.join("shop/web/deployment.yaml")).unwrap();
+    assert!(
+        deployment.contains(
+            "kubeward.dev/exempt: \"no-added-capabilities: binds port 80, legacy image\""
+        ),
+        "{deployment}"
+    );
+    kubeward()
+        .arg("check")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "0 errors, 0 warnings, 0 info; 1 document skipped; 1 finding exempted",
+        ));
+}
