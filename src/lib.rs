@@ -4,14 +4,17 @@
 //!
 //! The flow of data: [`spec`] (the user's words, with positions) → [`plan`] (every
 //! decision, one view per object) → [`render`] (handlebars templates) → [`validate`]
-//! (strict schema and rules) → [`output`] (atomic write).
+//! (strict schema and rules) → [`output`] (atomic write). `kubeward check` reads any
+//! manifests with [`input`], runs [`validate`] and formats the result with [`report`].
 
 pub mod bundle;
 pub mod cli;
 pub mod diag;
+pub mod input;
 pub mod output;
 pub mod plan;
 pub mod render;
+pub mod report;
 pub mod source;
 pub mod spec;
 pub mod validate;

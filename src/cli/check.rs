@@ -1,20 +1,71 @@
-//! `kubeward check`, `rules` and `explain`: the checker on anyone's manifests.
+//! `kubeward check`, `rules` and `explain`: the checker on anyone's manifests. Reports
+//! go to stdout (text, JSON or SARIF); usage and I/O errors go to stderr with exit 2.
 
+use std::collections::BTreeSet;
+use std::io::Write;
 use std::path::PathBuf;
 
-use crate::validate::rules::{RULES, find};
+use clap::ValueEnum;
 
-use super::{OK, USAGE};
+use crate::diag::Severity;
+use crate::input;
+use crate::report::{self, catalogue as doc};
+use crate::validate::catalogue::{lookup, suggest, suggest_rule};
+use crate::validate::rules::find;
+use crate::validate::{Options, validate};
+
+use super::{FINDINGS, OK, USAGE};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Diagnostics with source lines, then a summary line
+    Text,
+    /// Versioned JSON report
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Exit 1 when there is an error
+    Error,
+    /// Exit 1 when there is a warning or an error
+    Warning,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// One line per rule
+    Text,
+    /// A table and a section per rule, as in RULES.md
+    Markdown,
+    /// Versioned JSON
+    Json,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Files or directories (searched recursively for .yaml/.yml), or `-` for stdin
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// Lowest severity that makes the exit code 1
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Turn a rule off for this run (repeatable, or comma-separated)
+    #[arg(long, value_name = "RULE", value_delimiter = ',')]
+    pub skip: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct RulesArgs {}
+pub struct RulesArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
 
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
@@ -22,40 +73,92 @@ pub struct ExplainArgs {
     pub rule: String,
 }
 
-pub fn run_check(_args: &CheckArgs) -> u8 {
-    eprintln!("error: `kubeward check` is not available yet");
-    USAGE
+pub fn run_check(args: &CheckArgs) -> u8 {
+    let skip = match skip_set(&args.skip) {
+        Ok(s) => s,
+        Err(message) => {
+            eprintln!("{message}");
+            return USAGE;
+        }
+    };
+    let files = match input::collect(&args.paths, std::io::stdin().lock()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}\n  help: {}", e.help());
+            return USAGE;
+        }
+    };
+    let report = validate(&files, &Options { skip });
+    let out = match args.format {
+        CheckFormat::Text => report::text(&report, &files),
+        CheckFormat::Json => report::json::json(&report, &files),
+        CheckFormat::Sarif => report::sarif::sarif(&report),
+    };
+    if !print(&out) {
+        return USAGE;
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+    };
+    if report.findings.iter().any(|f| f.severity >= threshold) {
+        FINDINGS
+    } else {
+        OK
+    }
 }
 
-pub fn run_rules(_args: &RulesArgs) -> u8 {
-    for r in RULES {
-        println!(
-            "{:<28} {:<8} {}",
-            r.id(),
-            r.severity().to_string(),
-            r.title()
-        );
+/// The `--skip` ids as a set, or the usage error to print.
+fn skip_set(ids: &[String]) -> Result<BTreeSet<String>, String> {
+    for id in ids {
+        if find(id).is_some() {
+            continue;
+        }
+        if lookup(id).is_some() {
+            return Err(format!(
+                "error: --skip: `{id}` is a built-in check and cannot be skipped"
+            ));
+        }
+        return Err(format!(
+            "error: --skip: no rule `{id}`\n  help: {}",
+            hint(suggest_rule(id))
+        ));
     }
-    OK
+    Ok(ids.iter().cloned().collect())
+}
+
+fn hint(suggestion: Option<&str>) -> String {
+    match suggestion {
+        Some(s) => format!("did you mean `{s}`? `kubeward rules` lists every rule"),
+        None => "`kubeward rules` lists every rule".into(),
+    }
+}
+
+pub fn run_rules(args: &RulesArgs) -> u8 {
+    let out = match args.format {
+        RulesFormat::Text => doc::text(),
+        RulesFormat::Markdown => doc::markdown(),
+        RulesFormat::Json => doc::json(),
+    };
+    if print(&out) { OK } else { USAGE }
 }
 
 pub fn run_explain(args: &ExplainArgs) -> u8 {
-    let Some(r) = find(&args.rule) else {
+    let Some(m) = lookup(&args.rule) else {
         eprintln!(
-            "error: no rule `{}`\n  help: `kubeward rules` lists them",
-            args.rule
+            "error: no rule `{}`\n  help: {}",
+            args.rule,
+            hint(suggest(&args.rule))
         );
         return USAGE;
     };
-    println!(
-        "{} ({})\n\n{}\n\nWhy: {}\nFix: {}\nApplies to: {}\nReferences: {}",
-        r.id(),
-        r.severity(),
-        r.title(),
-        r.rationale(),
-        r.fix(),
-        r.kinds().join(", "),
-        r.references().join("; ")
-    );
-    OK
+    if print(&doc::explain(&m)) { OK } else { USAGE }
+}
+
+/// Write to stdout; false when stdout is gone.
+fn print(text: &str) -> bool {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_ok()
 }

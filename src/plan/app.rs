@@ -88,9 +88,10 @@ fn deployment_view(spec: &LoadedSpec, app: &App, mut view: Value) -> Value {
     if !app.capabilities.is_empty()
         && let Some(reason) = &app.capabilities_exemption
     {
+        // The rule exemption `validate` honours; `;` separates exemption entries.
         annotations.insert(
-            "kubeward.dev/capabilities-exemption".into(),
-            reason.trim().into(),
+            crate::validate::exempt::ANNOTATION.into(),
+            format!("no-added-capabilities: {}", reason.trim().replace(';', ",")).into(),
         );
     }
     if let Ok(image) = parse_image(&app.image)

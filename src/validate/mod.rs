@@ -6,6 +6,10 @@ pub mod document;
 pub mod rules;
 pub mod schema;
 
+pub mod catalogue;
+pub mod exempt;
+pub mod suggest;
+
 use std::collections::BTreeSet;
 
 use serde::Serialize;
@@ -66,6 +70,8 @@ pub struct Report {
     pub documents: usize,
     /// Documents that are not Kubernetes objects kubeward knows, with the reason.
     pub skipped: Vec<Skipped>,
+    /// Findings dropped because their object exempts their rule with a reason.
+    pub exempted: usize,
 }
 
 /// A document that was not checked.
@@ -101,7 +107,7 @@ pub fn validate(files: &[(String, String)], opts: &Options) -> Report {
             Ok(d) => d,
             Err(e) => {
                 report.findings.push(Finding {
-                    rule: "yaml-syntax".into(),
+                    rule: catalogue::YAML_SYNTAX.into(),
                     severity: Severity::Error,
                     file: e.file,
                     pos: Some(e.pos),
@@ -137,7 +143,7 @@ pub fn validate(files: &[(String, String)], opts: &Options) -> Report {
             }
             report.documents += 1;
             report.findings.extend(errors.into_iter().map(|e| Finding {
-                rule: "schema".into(),
+                rule: catalogue::SCHEMA.into(),
                 severity: Severity::Error,
                 file: doc.file.clone(),
                 pos: e.pos.or(Some(doc.pos.start)),
@@ -150,6 +156,7 @@ pub fn validate(files: &[(String, String)], opts: &Options) -> Report {
         }
     }
     report.findings.extend(rules::run(&docs, opts));
+    report.exempted = exempt::apply(&docs, &mut report.findings);
     report
         .findings
         .sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));

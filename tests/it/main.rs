@@ -2,6 +2,7 @@
 //! hostile input.
 
 mod access;
+mod check;
 mod cli;
 mod errors;
 mod examples;

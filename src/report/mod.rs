@@ -1,0 +1,151 @@
+//! Output formats of `kubeward check`, `rules` and `explain`: pure functions from a
+//! validation [`Report`] (or the rule catalogue) to text. Nothing here prints.
+//!
+//! - [`text`]: findings as diagnostics with source line and caret, skipped documents as
+//!   `info[skipped]`, then the one-line [`Summary`].
+//! - [`json`]: the versioned JSON report (schema in its module doc).
+//! - [`sarif`]: SARIF 2.1.0 for code-scanning tools.
+//! - [`catalogue`]: the rule list as text, markdown (`RULES.md`) or JSON, and `explain`.
+
+pub mod catalogue;
+pub mod json;
+pub mod sarif;
+
+use serde::Serialize;
+
+use crate::diag::{Diagnostic, Severity, render_all};
+use crate::validate::Report;
+
+/// Counts of one check run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Summary {
+    /// Files read (stdin counts as one).
+    pub files: usize,
+    /// Kubernetes documents checked.
+    pub documents: usize,
+    /// Documents not checked (not Kubernetes, or a kind kubeward does not know).
+    pub skipped: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub info: usize,
+    /// Findings dropped by a `kubeward.dev/exempt` annotation with a reason.
+    pub exempted: usize,
+}
+
+impl Summary {
+    pub fn new(report: &Report, files: usize) -> Self {
+        Summary {
+            files,
+            documents: report.documents,
+            skipped: report.skipped.len(),
+            errors: report.count(Severity::Error),
+            warnings: report.count(Severity::Warning),
+            info: report.count(Severity::Info),
+            exempted: report.exempted,
+        }
+    }
+
+    /// `checked 12 documents in 3 files: 2 errors, 1 warning, 0 info; 1 document skipped`.
+    pub fn line(&self) -> String {
+        let mut out = format!(
+            "checked {} in {}: {}, {}, {} info",
+            plural(self.documents, "document"),
+            plural(self.files, "file"),
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+            self.info
+        );
+        if self.skipped > 0 {
+            out.push_str(&format!("; {} skipped", plural(self.skipped, "document")));
+        }
+        if self.exempted > 0 {
+            out.push_str(&format!("; {} exempted", plural(self.exempted, "finding")));
+        }
+        out
+    }
+}
+
+/// `1 file`, `2 files`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// Human output: every finding and skipped document in file order, then the summary line.
+pub fn text(report: &Report, files: &[(String, String)]) -> String {
+    let source = |name: &str| {
+        files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, t)| t.as_str())
+    };
+    let mut items: Vec<(&str, Option<_>, Diagnostic)> = report
+        .findings
+        .iter()
+        .map(|f| (f.file.as_str(), f.pos, f.to_diagnostic(source(&f.file))))
+        .collect();
+    for s in &report.skipped {
+        let mut d = Diagnostic::error(&s.file, Some(s.pos), s.reason.clone()).with_code("skipped");
+        d.severity = Severity::Info;
+        items.push((s.file.as_str(), Some(s.pos), d));
+    }
+    items.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let diags: Vec<Diagnostic> = items.into_iter().map(|(_, _, d)| d).collect();
+    let summary = Summary::new(report, files.len()).line();
+    if diags.is_empty() {
+        format!("{summary}\n")
+    } else {
+        format!("{}\n\n{summary}\n", render_all(&diags))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::{Options, validate};
+
+    pub(crate) fn sample() -> (Report, Vec<(String, String)>) {
+        let files = vec![
+            (
+                "app.yaml".to_string(),
+                "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n  namspace: x\n"
+                    .to_string(),
+            ),
+            ("ci.yml".to_string(), "on: push\njobs: {}\n".to_string()),
+        ];
+        (validate(&files, &Options::default()), files)
+    }
+
+    #[test]
+    fn summary_line_counts_and_pluralises() {
+        let (report, files) = sample();
+        assert_eq!(
+            Summary::new(&report, files.len()).line(),
+            "checked 1 document in 2 files: 1 error, 0 warnings, 0 info; 1 document skipped"
+        );
+    }
+
+    #[test]
+    fn text_shows_caret_skipped_and_summary() {
+        let (report, files) = sample();
+        let out = text(&report, &files);
+        assert!(
+            out.starts_with(
+                "app.yaml:5:3: error[schema]: ServiceAccount sa: `metadata.namspace`: "
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("5 |   namspace: x\n  |   ^\n  help: "),
+            "{out}"
+        );
+        assert!(
+            out.contains("ci.yml:1:1: info[skipped]: not a Kubernetes object"),
+            "{out}"
+        );
+        assert!(out.ends_with("1 document skipped\n"), "{out}");
+    }
+}
