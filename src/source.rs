@@ -71,15 +71,22 @@ impl PosIndex {
 
     /// Position of the value at `path`, or of its nearest ancestor that exists.
     pub fn nearest(&self, path: &str) -> Pos {
+        self.nearest_node(path).map_or(self.start, |n| n.value)
+    }
+
+    /// Position of the key naming `path`, or of the key naming its nearest existing
+    /// ancestor: a missing field is reported where its parent is named.
+    pub fn nearest_key(&self, path: &str) -> Pos {
+        self.nearest_node(path).map_or(self.start, |n| n.key)
+    }
+
+    fn nearest_node(&self, path: &str) -> Option<NodePos> {
         let mut p = path.to_string();
         loop {
             if let Some(n) = self.nodes.get(&p) {
-                return n.value;
+                return Some(*n);
             }
-            match parent_path(&p) {
-                Some(parent) => p = parent,
-                None => return self.start,
-            }
+            p = parent_path(&p)?;
         }
     }
 }
@@ -260,6 +267,17 @@ kind: Second
         let docs = index_documents(TEXT).unwrap();
         assert_eq!(docs[0].nearest("apps[0].image"), Pos::new(3, 5));
         assert_eq!(docs[0].nearest("apps[0].ports[0].protocol"), Pos::new(5, 9));
+    }
+
+    #[test]
+    fn nearest_key_names_the_parent_of_a_missing_field() {
+        let docs = index_documents(TEXT).unwrap();
+        assert_eq!(
+            docs[0].nearest_key("apps[0].ports[0].protocol"),
+            Pos::new(5, 9)
+        );
+        assert_eq!(docs[0].nearest_key("apps[0].image"), Pos::new(3, 5));
+        assert_eq!(docs[0].nearest_key("labels.missing"), Pos::new(7, 1));
     }
 
     #[test]

@@ -61,7 +61,7 @@ impl Document {
 
     /// Position of the key naming `path` when it exists, else of the nearest ancestor.
     pub fn key_position(&self, path: &str) -> Pos {
-        self.pos.key(path).unwrap_or_else(|| self.pos.nearest(path))
+        self.pos.nearest_key(path)
     }
 }
 
