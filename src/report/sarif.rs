@@ -11,8 +11,6 @@ use crate::validate::{Finding, Report, Skipped};
 /// The SARIF 2.1.0 JSON schema.
 pub const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
-/// Where users learn about the tool.
-pub const INFORMATION_URI: &str = "https://kubeward.dev";
 
 /// The report as a pretty-printed SARIF 2.1.0 log, newline-terminated.
 pub fn sarif(report: &Report) -> String {
@@ -25,7 +23,6 @@ pub fn sarif(report: &Report) -> String {
         "runs": [{
             "tool": { "driver": {
                 "name": "kubeward",
-                "informationUri": INFORMATION_URI,
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": metas.iter().map(descriptor).collect::<Vec<_>>(),
             }},
