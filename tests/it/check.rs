@@ -225,7 +225,10 @@ fn sarif_output_has_the_required_shape() {
     assert_eq!(runs.len(), 1);
     let driver = &runs[0]["tool"]["driver"];
     assert_eq!(driver["name"], "kubeward");
-    assert!(driver.get("informationUri").is_none(), "no made-up project URL");
+    assert!(
+        driver.get("informationUri").is_none(),
+        "no made-up project URL"
+    );
     assert_eq!(driver["version"], env!("CARGO_PKG_VERSION"));
     let rules = driver["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
