@@ -7,7 +7,11 @@ use crate::support::{DIGEST, app_spec};
 
 /// 1-based line and column of the `nth` occurrence (0-based) of `needle` in `text`.
 fn at(text: &str, needle: &str, nth: usize) -> (usize, usize) {
-    let offset = text.match_indices(needle).nth(nth).unwrap_or_else(|| panic!("`{needle}` not in spec")).0;
+    let offset = text
+        .match_indices(needle)
+        .nth(nth)
+        .unwrap_or_else(|| panic!("`{needle}` not in spec"))
+        .0;
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let col = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
@@ -24,14 +28,29 @@ fn errors(text: &str) -> Vec<Diagnostic> {
 /// Assert exactly one error, at the `nth` occurrence of `needle`, whose message contains `msg`.
 fn expect_one(text: &str, needle: &str, nth: usize, msg: &str) {
     let errs = errors(text);
-    assert_eq!(errs.len(), 1, "expected one error, got:\n{}", kubeward::diag::render_all(&errs));
+    assert_eq!(
+        errs.len(),
+        1,
+        "expected one error, got:\n{}",
+        kubeward::diag::render_all(&errs)
+    );
     let e = &errs[0];
     let (line, col) = at(text, needle, nth);
     let head = e.to_string();
     let first = head.lines().next().unwrap();
-    assert!(first.starts_with(&format!("test.yaml:{line}:{col}: error: ")), "wrong position, want {line}:{col}:\n{head}");
-    assert!(e.message.contains(msg), "message `{}` lacks `{msg}`", e.message);
-    assert!(e.help.as_deref().is_some_and(|h| !h.is_empty()), "no help line:\n{head}");
+    assert!(
+        first.starts_with(&format!("test.yaml:{line}:{col}: error: ")),
+        "wrong position, want {line}:{col}:\n{head}"
+    );
+    assert!(
+        e.message.contains(msg),
+        "message `{}` lacks `{msg}`",
+        e.message
+    );
+    assert!(
+        e.help.as_deref().is_some_and(|h| !h.is_empty()),
+        "no help line:\n{head}"
+    );
     assert!(head.contains("\n  help: "), "{head}");
 }
 
@@ -45,32 +64,58 @@ fn version_must_be_1() {
 fn missing_version() {
     let text = app_spec("").replace("version: 1\n", "");
     let errs = errors(&text);
-    assert!(errs[0].message.contains("missing field `version`"), "{}", errs[0]);
+    assert!(
+        errs[0].message.contains("missing field `version`"),
+        "{}",
+        errs[0]
+    );
 }
 
 #[test]
 fn namespace_name_must_be_rfc1123() {
-    let text = app_spec("").replace("- name: shop", "- name: Shop_1").replace("namespace: shop", "namespace: Shop_1");
+    let text = app_spec("")
+        .replace("- name: shop", "- name: Shop_1")
+        .replace("namespace: shop", "namespace: Shop_1");
     let errs = errors(&text);
     let (line, col) = at(&text, "Shop_1", 0);
-    assert_eq!(errs[0].pos.map(|p| (p.line, p.col)), Some((line, col)), "{}", errs[0]);
+    assert_eq!(
+        errs[0].pos.map(|p| (p.line, p.col)),
+        Some((line, col)),
+        "{}",
+        errs[0]
+    );
     assert!(errs[0].message.contains("not a valid namespace name"));
     assert!(errs[0].help.as_deref().unwrap().contains("`shop-1`"));
 }
 
 #[test]
 fn app_name_must_be_rfc1123() {
-    expect_one(&app_spec("").replace("name: web", "name: Web"), "Web", 0, "not a valid app name");
+    expect_one(
+        &app_spec("").replace("name: web", "name: Web"),
+        "Web",
+        0,
+        "not a valid app name",
+    );
 }
 
 #[test]
 fn container_port_range() {
-    expect_one(&app_spec("").replace("port: 8080", "port: 70000"), "70000", 0, "out of range");
+    expect_one(
+        &app_spec("").replace("port: 8080", "port: 70000"),
+        "70000",
+        0,
+        "out of range",
+    );
 }
 
 #[test]
 fn service_port_range() {
-    expect_one(&app_spec("    service: { port: 0 }\n"), "0 }", 1, "out of range");
+    expect_one(
+        &app_spec("    service: { port: 0 }\n"),
+        "0 }",
+        1,
+        "out of range",
+    );
 }
 
 #[test]
@@ -93,7 +138,9 @@ fn cidr_host_bits() {
 
 #[test]
 fn cidr_except_inside() {
-    let text = app_spec("flows:\n  - { from: web, to: { cidr: 10.0.0.0/16, except: [10.9.0.0/24] }, port: 5432 }\n");
+    let text = app_spec(
+        "flows:\n  - { from: web, to: { cidr: 10.0.0.0/16, except: [10.9.0.0/24] }, port: 5432 }\n",
+    );
     expect_one(&text, "10.9.0.0/24", 0, "not a smaller block inside");
 }
 
@@ -111,13 +158,20 @@ fn user_zero_is_root() {
 #[test]
 fn capability_not_allowed_by_restricted() {
     let text = app_spec("    capabilities: [NET_ADMIN]\n    capabilitiesExemption: needs it\n");
-    expect_one(&text, "NET_ADMIN", 0, "not allowed in namespace `shop` (podSecurity restricted)");
+    expect_one(
+        &text,
+        "NET_ADMIN",
+        0,
+        "not allowed in namespace `shop` (podSecurity restricted)",
+    );
 }
 
 #[test]
 fn capability_allowed_by_baseline_needs_reason() {
-    let text = app_spec("    capabilities: [CHOWN]\n")
-        .replace("- name: shop", "- name: shop\n    podSecurity: baseline\n    podSecurityExemption: legacy image");
+    let text = app_spec("    capabilities: [CHOWN]\n").replace(
+        "- name: shop",
+        "- name: shop\n    podSecurity: baseline\n    podSecurityExemption: legacy image",
+    );
     expect_one(&text, "[CHOWN]", 0, "need a written reason");
 }
 
@@ -156,9 +210,12 @@ fn flow_source_must_exist() {
 
 #[test]
 fn ambiguous_bare_flow_name() {
-    let text = app_spec("").replace("namespaces:\n  - name: shop\n", "namespaces:\n  - name: shop\n  - name: other\n")
-        + &format!("  - name: web\n    namespace: other\n    image: r/web:1@{DIGEST}\n    ports: [{{ name: http, port: 8080 }}]\n")
-        + "flows:\n  - { from: web, to: shop/web, port: 8080 }\n";
+    let text = app_spec("").replace(
+        "namespaces:\n  - name: shop\n",
+        "namespaces:\n  - name: shop\n  - name: other\n",
+    ) + &format!(
+        "  - name: web\n    namespace: other\n    image: r/web:1@{DIGEST}\n    ports: [{{ name: http, port: 8080 }}]\n"
+    ) + "flows:\n  - { from: web, to: shop/web, port: 8080 }\n";
     expect_one(&text, "web, to:", 0, "ambiguous");
     let fixed = text.replace("from: web,", "from: other/web,");
     assert!(parse_checked("test.yaml", &fixed).is_ok());
@@ -173,7 +230,12 @@ fn flow_port_must_be_served() {
 #[test]
 fn probe_port_must_exist() {
     let text = app_spec("    probes:\n      liveness: { http: /healthz, port: metrics }\n");
-    expect_one(&text, "metrics", 0, "port `metrics` is not a port of app `web`");
+    expect_one(
+        &text,
+        "metrics",
+        0,
+        "port `metrics` is not a port of app `web`",
+    );
 }
 
 #[test]
@@ -185,13 +247,26 @@ fn service_target_port_must_exist() {
 #[test]
 fn ingress_needs_ingress_from() {
     let text = app_spec("flows:\n  - { from: ingress, to: web, port: 8080 }\n");
-    expect_one(&text, "ingress,", 0, "does not say where its ingress controller runs");
+    expect_one(
+        &text,
+        "ingress,",
+        0,
+        "does not say where its ingress controller runs",
+    );
 }
 
 #[test]
 fn registry_must_be_trusted() {
-    let text = app_spec("").replace("version: 1\n", "version: 1\nregistries: [registry.internal/]\n");
-    expect_one(&text, "registry.example.com/web", 0, "not from a trusted registry");
+    let text = app_spec("").replace(
+        "version: 1\n",
+        "version: 1\nregistries: [registry.internal/]\n",
+    );
+    expect_one(
+        &text,
+        "registry.example.com/web",
+        0,
+        "not from a trusted registry",
+    );
 }
 
 #[test]
@@ -208,20 +283,33 @@ fn wrong_type_points_at_the_value() {
 
 #[test]
 fn quota_that_apps_exceed_is_refused_by_render_with_numbers() {
-    let text = app_spec("    replicas: 4\n    resources: { requests: { cpu: \"1\" }, limits: { cpu: \"1\" } }\n")
-        .replace("- name: shop", "- name: shop\n    quota: { requests: { cpu: \"2\" }, limits: { cpu: \"8\" } }");
+    let text = app_spec(
+        "    replicas: 4\n    resources: { requests: { cpu: \"1\" }, limits: { cpu: \"1\" } }\n",
+    )
+    .replace(
+        "- name: shop",
+        "- name: shop\n    quota: { requests: { cpu: \"2\" }, limits: { cpu: \"8\" } }",
+    );
     let (spec, _) = parse_checked("test.yaml", &text).expect("the spec itself is valid");
     let errs = kubeward::plan::plan(&spec).unwrap_err();
     assert_eq!(errs.len(), 1, "{}", kubeward::diag::render_all(&errs));
     let (line, col) = at(&text, "quota", 0);
     assert_eq!(errs[0].pos.map(|p| (p.line, p.col)), Some((line, col)));
-    assert_eq!(errs[0].message, "the apps of namespace `shop` need 5 requests.cpu but the quota allows 2");
-    assert!(errs[0].help.as_deref().unwrap().contains("`web`: 5 × 1"), "{}", errs[0]);
+    assert_eq!(
+        errs[0].message,
+        "the apps of namespace `shop` need 5 requests.cpu but the quota allows 2"
+    );
+    assert!(
+        errs[0].help.as_deref().unwrap().contains("`web`: 5 × 1"),
+        "{}",
+        errs[0]
+    );
 }
 
 #[test]
 fn all_errors_are_reported_together() {
-    let text = app_spec("    user: 0\n    probes:\n      readiness: { port: nope }\n").replace("name: web", "name: Web");
+    let text = app_spec("    user: 0\n    probes:\n      readiness: { port: nope }\n")
+        .replace("name: web", "name: Web");
     let errs = errors(&text);
     assert_eq!(errs.len(), 3, "{}", kubeward::diag::render_all(&errs));
     let lines: Vec<usize> = errs.iter().map(|e| e.pos.unwrap().line).collect();

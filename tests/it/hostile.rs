@@ -7,12 +7,55 @@ use crate::support::{DIGEST, render_text};
 
 fn hostile() -> Vec<String> {
     let mut v: Vec<String> = [
-        "plain", "line one\nline two", "key: value", "- item", "---", "...", "--- \napiVersion: v1\nkind: Secret",
-        "{{ name }}", "{{{raw}}}", "\"double\"", "'single'", "yes", "on", "off", "y", "n", "NO", "true", "0755",
-        "0x1F", "1e3", "1.10", "12:30", "2024-01-01", "null", "~", "", " ", "\ttab\t", "tab\tinside", "#not a comment",
-        "&anchor", "*alias", "!!binary", "%TAG", "@", "`", "|", ">", "[a, b]", "{a: b}", "a,b", "back\\slash",
-        "unicode: é ü 日本語 🚀", "\u{7f}\u{85}\u{a0}\u{2028}\u{2029}\u{feff}", "\r\n", "x\n    injected: true\n  hostNetwork: true",
-        "</script>&amp;<b>", "=",
+        "plain",
+        "line one\nline two",
+        "key: value",
+        "- item",
+        "---",
+        "...",
+        "--- \napiVersion: v1\nkind: Secret",
+        "{{ name }}",
+        "{{{raw}}}",
+        "\"double\"",
+        "'single'",
+        "yes",
+        "on",
+        "off",
+        "y",
+        "n",
+        "NO",
+        "true",
+        "0755",
+        "0x1F",
+        "1e3",
+        "1.10",
+        "12:30",
+        "2024-01-01",
+        "null",
+        "~",
+        "",
+        " ",
+        "\ttab\t",
+        "tab\tinside",
+        "#not a comment",
+        "&anchor",
+        "*alias",
+        "!!binary",
+        "%TAG",
+        "@",
+        "`",
+        "|",
+        ">",
+        "[a, b]",
+        "{a: b}",
+        "a,b",
+        "back\\slash",
+        "unicode: é ü 日本語 🚀",
+        "\u{7f}\u{85}\u{a0}\u{2028}\u{2029}\u{feff}",
+        "\r\n",
+        "x\n    injected: true\n  hostNetwork: true",
+        "</script>&amp;<b>",
+        "=",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -22,8 +65,11 @@ fn hostile() -> Vec<String> {
 }
 
 fn spec_with(values: &[String]) -> String {
-    let env: serde_json::Map<String, Value> =
-        values.iter().enumerate().map(|(i, s)| (format!("V{i:02}"), Value::from(s.as_str()))).collect();
+    let env: serde_json::Map<String, Value> = values
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (format!("V{i:02}"), Value::from(s.as_str())))
+        .collect();
     let spec = json!({
         "version": 1,
         "namespaces": [{
@@ -45,7 +91,11 @@ fn spec_with(values: &[String]) -> String {
 }
 
 fn doc_of<'a>(files: &'a [(String, String)], path: &str) -> &'a str {
-    &files.iter().find(|(p, _)| p == path).unwrap_or_else(|| panic!("{path} not rendered")).1
+    &files
+        .iter()
+        .find(|(p, _)| p == path)
+        .unwrap_or_else(|| panic!("{path} not rendered"))
+        .1
 }
 
 fn single_document(text: &str) -> serde_yaml::Value {
@@ -58,7 +108,12 @@ fn single_document(text: &str) -> serde_yaml::Value {
 }
 
 fn keys(v: &serde_yaml::Value) -> Vec<String> {
-    let mut k: Vec<String> = v.as_mapping().unwrap().keys().map(|k| k.as_str().unwrap().to_string()).collect();
+    let mut k: Vec<String> = v
+        .as_mapping()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str().unwrap().to_string())
+        .collect();
     k.sort();
     k
 }
@@ -75,11 +130,27 @@ fn env_command_and_args_round_trip_exactly() {
     assert!(pod.get("hostNetwork").is_none());
     assert_eq!(
         keys(c),
-        ["args", "command", "env", "image", "imagePullPolicy", "livenessProbe", "name", "ports", "readinessProbe",
-            "resources", "securityContext", "volumeMounts"]
+        [
+            "args",
+            "command",
+            "env",
+            "image",
+            "imagePullPolicy",
+            "livenessProbe",
+            "name",
+            "ports",
+            "readinessProbe",
+            "resources",
+            "securityContext",
+            "volumeMounts"
+        ]
     );
     let strings = |v: &serde_yaml::Value| -> Vec<String> {
-        v.as_sequence().unwrap().iter().map(|s| s.as_str().expect("a string").to_string()).collect()
+        v.as_sequence()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().expect("a string").to_string())
+            .collect()
     };
     assert_eq!(strings(&c["command"]), values);
     assert_eq!(strings(&c["args"]), values);
@@ -88,7 +159,11 @@ fn env_command_and_args_round_trip_exactly() {
     for (i, e) in env.iter().enumerate() {
         assert_eq!(keys(e), ["name", "value"]);
         assert_eq!(e["name"].as_str().unwrap(), format!("V{i:02}"));
-        assert_eq!(e["value"].as_str().expect("a string"), values[i], "env V{i:02}");
+        assert_eq!(
+            e["value"].as_str().expect("a string"),
+            values[i],
+            "env V{i:02}"
+        );
     }
 }
 
@@ -99,7 +174,9 @@ fn annotation_text_round_trips_exactly() {
     let ns = single_document(doc_of(&files, "shop/namespace.yaml"));
     let annotations = ns["metadata"]["annotations"].as_mapping().unwrap();
     assert_eq!(annotations.len(), 1);
-    let reason = ns["metadata"]["annotations"]["kubeward.dev/pod-security-exemption"].as_str().unwrap();
+    let reason = ns["metadata"]["annotations"]["kubeward.dev/pod-security-exemption"]
+        .as_str()
+        .unwrap();
     assert_eq!(reason, values.join("|").trim());
 }
 

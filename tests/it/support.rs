@@ -23,7 +23,12 @@ pub fn examples() -> Vec<(String, PathBuf)> {
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.join("kubeward.yaml").is_file())
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), p.join("kubeward.yaml")))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                p.join("kubeward.yaml"),
+            )
+        })
         .collect();
     out.sort();
     out
