@@ -5,4 +5,5 @@ mod cli;
 mod errors;
 mod examples;
 mod hostile;
+mod rules;
 mod support;
