@@ -2,6 +2,9 @@
 //! grouped by domain (one file per group).
 
 mod pod;
+mod psa;
+mod pss;
+mod select;
 mod workload;
 
 use serde_yaml::Value;
@@ -104,6 +107,14 @@ pub static RULES: &[&dyn Rule] = &[
     &workload::ReadinessProbe,
     &workload::AutomountTokenDisabled,
     &workload::NoSecretsInEnv,
+    // Pod Security Standards controls not covered above.
+    &pss::NoWindowsHostProcess,
+    &pss::ProcMountDefault,
+    &pss::NoUnsafeSysctls,
+    &pss::SelinuxOptionsRestricted,
+    &pss::ApparmorNotUnconfined,
+    &pss::NoProbeHostOverride,
+    &pss::RestrictedVolumeTypes,
 ];
 
 /// Look a rule up by id.
