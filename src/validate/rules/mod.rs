@@ -1,6 +1,8 @@
 //! The hardening rule catalogue: one unit struct per rule, listed once in [`RULES`],
 //! grouped by domain (one file per group).
 
+mod container;
+mod identity;
 mod pod;
 mod psa;
 mod pss;
@@ -115,6 +117,20 @@ pub static RULES: &[&dyn Rule] = &[
     &pss::ApparmorNotUnconfined,
     &pss::NoProbeHostOverride,
     &pss::RestrictedVolumeTypes,
+    // Identity: service accounts, groups, security contexts.
+    &identity::DedicatedServiceAccount,
+    &identity::ServiceAccountExists,
+    &identity::DefaultSaNoAutomount,
+    &identity::NoRootGroup,
+    &identity::PodSecurityContextPresent,
+    &identity::ContainerSecurityContextPresent,
+    &identity::NoHostAliases,
+    // Container hygiene: ports, probes, environment.
+    &container::ProbePortDeclared,
+    &container::NoPrivilegedPorts,
+    &container::NoSshPort,
+    &container::NoDuplicateEnv,
+    &container::NoSensitiveLiteralEnv,
 ];
 
 /// Look a rule up by id.
