@@ -1,12 +1,14 @@
 //! The hardening rule catalogue: one unit struct per rule, listed once in [`RULES`],
 //! grouped by domain (one file per group).
 
+mod availability;
 mod container;
 mod identity;
 mod pod;
 mod psa;
 mod pss;
 mod select;
+mod service;
 mod workload;
 
 use serde_yaml::Value;
@@ -131,6 +133,22 @@ pub static RULES: &[&dyn Rule] = &[
     &container::NoSshPort,
     &container::NoDuplicateEnv,
     &container::NoSensitiveLiteralEnv,
+    // Availability.
+    &availability::DeploymentReplicasMin,
+    &availability::PdbExists,
+    &availability::PdbAllowsDisruption,
+    &availability::PdbUnhealthyEvictionPolicy,
+    &availability::TopologySpread,
+    &availability::PodAntiAffinity,
+    &availability::RollingUpdateStrategy,
+    &availability::SelectorMatchesTemplate,
+    // Services and Ingresses.
+    &service::ServiceTypeClusterIp,
+    &service::ServiceTargetsPods,
+    &service::ValidPortNames,
+    &service::ServiceNoExternalIps,
+    &service::IngressTls,
+    &service::IngressNoSnippets,
 ];
 
 /// Look a rule up by id.
