@@ -7,6 +7,9 @@ mod identity;
 mod pod;
 mod psa;
 mod pss;
+mod rbac;
+mod rbac_admin;
+mod rbac_bindings;
 mod select;
 mod service;
 mod workload;
@@ -149,6 +152,20 @@ pub static RULES: &[&dyn Rule] = &[
     &service::ServiceNoExternalIps,
     &service::IngressTls,
     &service::IngressNoSnippets,
+    // RBAC: roles.
+    &rbac::RbacNoWildcards,
+    &rbac::RbacNoSecretRead,
+    &rbac::RbacNoExecAttachProxy,
+    &rbac::RbacNoCreateWorkloads,
+    &rbac::RbacNoPvOrTokenCreate,
+    &rbac_admin::RbacNoEscalateBindImpersonate,
+    &rbac_admin::RbacNoWebhookConfigWrite,
+    &rbac_admin::RbacNoCsrApproval,
+    &rbac_admin::RbacNoServicesStatusWrite,
+    // RBAC: bindings.
+    &rbac_bindings::RbacNoClusterAdmin,
+    &rbac_bindings::RbacNoAnonymousOrMasters,
+    &rbac_bindings::NoDefaultSaBindings,
 ];
 
 /// Look a rule up by id.
