@@ -4,6 +4,8 @@
 mod availability;
 mod container;
 mod identity;
+mod namespace;
+mod network;
 mod pod;
 mod psa;
 mod pss;
@@ -166,6 +168,19 @@ pub static RULES: &[&dyn Rule] = &[
     &rbac_bindings::RbacNoClusterAdmin,
     &rbac_bindings::RbacNoAnonymousOrMasters,
     &rbac_bindings::NoDefaultSaBindings,
+    // NetworkPolicy.
+    &network::NetpolDefaultDeny,
+    &network::NetpolSelectsEveryPod,
+    &network::NetpolDnsEgress,
+    &network::NetpolTargetsPods,
+    &network::NetpolNoAllowAll,
+    // Namespaces.
+    &namespace::NamespacePsaEnforce,
+    &namespace::NamespacePsaRestricted,
+    &namespace::NamespacePsaFitsPods,
+    &namespace::NamespaceResourceQuota,
+    &namespace::NamespaceLimitRange,
+    &namespace::ExplicitNonDefaultNamespace,
 ];
 
 /// Look a rule up by id.
