@@ -102,3 +102,8 @@ fn fail_fixtures_trigger_their_rule_and_pass_fixtures_do_not() {
     assert!(checked >= 2 * RULES.len(), "only {checked} fixtures");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn the_catalogue_has_at_least_sixty_rules() {
+    assert!(RULES.len() >= 60, "{} rules", RULES.len());
+}

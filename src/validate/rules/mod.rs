@@ -4,6 +4,7 @@
 mod availability;
 mod container;
 mod identity;
+mod metadata;
 mod namespace;
 mod network;
 mod pod;
@@ -181,6 +182,11 @@ pub static RULES: &[&dyn Rule] = &[
     &namespace::NamespaceResourceQuota,
     &namespace::NamespaceLimitRange,
     &namespace::ExplicitNonDefaultNamespace,
+    // Metadata.
+    &metadata::RecommendedLabels,
+    &metadata::InstanceLabelMatchesName,
+    &metadata::ValidLabelValues,
+    &metadata::NoSensitiveConfigmapContent,
 ];
 
 /// Look a rule up by id.
