@@ -20,9 +20,10 @@ pub fn objects(spec: &LoadedSpec, ni: usize, minor: u32) -> Vec<PlannedObject> {
         let Ok(rules) = role_rules(a.role, a.resources.as_deref(), a.exec, minor) else {
             continue;
         };
-        roles.entry(role.clone()).or_insert_with(
-            || json!({ "name": role, "namespace": ns.name, "labels": labels(), "rules": rules }),
-        );
+        roles.entry(role.clone()).or_insert_with(|| {
+            let annotations = exemptions(a, &rules);
+            json!({ "name": role, "namespace": ns.name, "labels": labels(), "annotations": annotations, "rules": rules })
+        });
         let binding = format!("{role}-{}", subject_slug(a.subject.kind, &a.subject.name));
         bindings.entry(binding.clone()).or_insert_with(|| {
             json!({
@@ -69,7 +70,7 @@ pub fn app_objects(spec: &LoadedSpec, ai: usize) -> Vec<PlannedObject> {
             "rbac/role",
             &format!("{dir}/role.yaml"),
             json!({
-                "name": name, "namespace": app.namespace, "labels": l, "rules": rules,
+                "name": name, "namespace": app.namespace, "labels": l, "annotations": {}, "rules": rules,
             }),
         ),
         PlannedObject::new(
@@ -81,6 +82,29 @@ pub fn app_objects(spec: &LoadedSpec, ai: usize) -> Vec<PlannedObject> {
             }),
         ),
     ]
+}
+
+/// The exemptions a generated Role carries, each with the spec decision behind it.
+fn exemptions(
+    a: &Access,
+    rules: &[crate::spec::access::RbacRule],
+) -> serde_json::Map<String, Value> {
+    let mut entries = Vec::new();
+    if a.exec {
+        // The spec grants exec per subject on purpose; the audit policy records it.
+        entries.push("rbac-no-exec-attach-proxy: exec granted per person by `access[].exec` in the spec, and audited");
+    }
+    let creates = rules.iter().any(|r| {
+        r.verbs.iter().any(|v| v == "create") && !r.resources.iter().all(|x| x.starts_with("pods/"))
+    });
+    if creates {
+        entries.push("rbac-no-create-workloads: the `write` and `admin` access roles exist to deploy workloads, and are bound to people and CI, never to app service accounts");
+    }
+    let mut m = serde_json::Map::new();
+    if !entries.is_empty() {
+        m.insert("kubeward.dev/exempt".into(), entries.join("; ").into());
+    }
+    m
 }
 
 fn labels() -> serde_json::Map<String, Value> {

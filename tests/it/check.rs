@@ -182,7 +182,9 @@ fn json_output_is_versioned_and_complete() {
     let findings = v["findings"].as_array().unwrap();
     assert_eq!(
         findings.len() as u64,
-        v["summary"]["errors"].as_u64().unwrap() + v["summary"]["warnings"].as_u64().unwrap()
+        v["summary"]["errors"].as_u64().unwrap()
+            + v["summary"]["warnings"].as_u64().unwrap()
+            + v["summary"]["info"].as_u64().unwrap()
     );
     let schema = findings
         .iter()

@@ -7,4 +7,5 @@ mod cli;
 mod errors;
 mod examples;
 mod hostile;
+mod rules;
 mod support;

@@ -1,7 +1,20 @@
 //! The hardening rule catalogue: one unit struct per rule, listed once in [`RULES`],
 //! grouped by domain (one file per group).
 
+mod availability;
+mod container;
+mod identity;
+mod metadata;
+mod namespace;
+mod network;
 mod pod;
+mod psa;
+mod pss;
+mod rbac;
+mod rbac_admin;
+mod rbac_bindings;
+mod select;
+mod service;
 mod workload;
 
 use serde_yaml::Value;
@@ -104,6 +117,76 @@ pub static RULES: &[&dyn Rule] = &[
     &workload::ReadinessProbe,
     &workload::AutomountTokenDisabled,
     &workload::NoSecretsInEnv,
+    // Pod Security Standards controls not covered above.
+    &pss::NoWindowsHostProcess,
+    &pss::ProcMountDefault,
+    &pss::NoUnsafeSysctls,
+    &pss::SelinuxOptionsRestricted,
+    &pss::ApparmorNotUnconfined,
+    &pss::NoProbeHostOverride,
+    &pss::RestrictedVolumeTypes,
+    // Identity: service accounts, groups, security contexts.
+    &identity::DedicatedServiceAccount,
+    &identity::ServiceAccountExists,
+    &identity::DefaultSaNoAutomount,
+    &identity::NoRootGroup,
+    &identity::PodSecurityContextPresent,
+    &identity::ContainerSecurityContextPresent,
+    &identity::NoHostAliases,
+    // Container hygiene: ports, probes, environment.
+    &container::ProbePortDeclared,
+    &container::NoPrivilegedPorts,
+    &container::NoSshPort,
+    &container::NoDuplicateEnv,
+    &container::NoSensitiveLiteralEnv,
+    // Availability.
+    &availability::DeploymentReplicasMin,
+    &availability::PdbExists,
+    &availability::PdbAllowsDisruption,
+    &availability::PdbUnhealthyEvictionPolicy,
+    &availability::TopologySpread,
+    &availability::PodAntiAffinity,
+    &availability::RollingUpdateStrategy,
+    &availability::SelectorMatchesTemplate,
+    // Services and Ingresses.
+    &service::ServiceTypeClusterIp,
+    &service::ServiceTargetsPods,
+    &service::ValidPortNames,
+    &service::ServiceNoExternalIps,
+    &service::IngressTls,
+    &service::IngressNoSnippets,
+    // RBAC: roles.
+    &rbac::RbacNoWildcards,
+    &rbac::RbacNoSecretRead,
+    &rbac::RbacNoExecAttachProxy,
+    &rbac::RbacNoCreateWorkloads,
+    &rbac::RbacNoPvOrTokenCreate,
+    &rbac_admin::RbacNoEscalateBindImpersonate,
+    &rbac_admin::RbacNoWebhookConfigWrite,
+    &rbac_admin::RbacNoCsrApproval,
+    &rbac_admin::RbacNoServicesStatusWrite,
+    // RBAC: bindings.
+    &rbac_bindings::RbacNoClusterAdmin,
+    &rbac_bindings::RbacNoAnonymousOrMasters,
+    &rbac_bindings::NoDefaultSaBindings,
+    // NetworkPolicy.
+    &network::NetpolDefaultDeny,
+    &network::NetpolSelectsEveryPod,
+    &network::NetpolDnsEgress,
+    &network::NetpolTargetsPods,
+    &network::NetpolNoAllowAll,
+    // Namespaces.
+    &namespace::NamespacePsaEnforce,
+    &namespace::NamespacePsaRestricted,
+    &namespace::NamespacePsaFitsPods,
+    &namespace::NamespaceResourceQuota,
+    &namespace::NamespaceLimitRange,
+    &namespace::ExplicitNonDefaultNamespace,
+    // Metadata.
+    &metadata::RecommendedLabels,
+    &metadata::InstanceLabelMatchesName,
+    &metadata::ValidLabelValues,
+    &metadata::NoSensitiveConfigmapContent,
 ];
 
 /// Look a rule up by id.

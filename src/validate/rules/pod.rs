@@ -193,17 +193,32 @@ rule!(SeccompRuntimeDefault {
     severity: Error,
     kinds: POD_KINDS,
     rationale: "Without a seccomp profile every system call is open to the container, including ones used to escape.",
-    fix: "set `securityContext.seccompProfile.type: RuntimeDefault` in the pod spec",
+    fix: "set `securityContext.seccompProfile.type: RuntimeDefault` in the pod spec, and do not override it with Unconfined in a container",
     refs: ["PSS restricted: seccompProfile", "CKV_K8S_31", "CIS 5.6.2"],
     check: |doc, _| {
         let Some((prefix, pod)) = pod_spec(doc) else {
             return Vec::new();
         };
         let pod_level = get(pod, "securityContext.seccompProfile.type").and_then(Value::as_str);
-        if pod_level == Some("RuntimeDefault") {
-            return Vec::new();
-        }
         let all = containers(prefix, pod);
+        if pod_level == Some("RuntimeDefault") {
+            return all
+                .iter()
+                .filter(|(_, c)| {
+                    get(c, "securityContext.seccompProfile.type").and_then(Value::as_str)
+                        == Some("Unconfined")
+                })
+                .map(|(path, c)| {
+                    Hit::new(
+                        format!("{path}.securityContext.seccompProfile"),
+                        format!(
+                            "container `{}` overrides the pod's profile with Unconfined",
+                            cname(c)
+                        ),
+                    )
+                })
+                .collect();
+        }
         let every = !all.is_empty()
             && all.iter().all(|(_, c)| {
                 get(c, "securityContext.seccompProfile.type").and_then(Value::as_str)

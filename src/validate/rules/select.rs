@@ -1,0 +1,180 @@
+//! Shared helpers of the cross-object rules: namespaces in the bundle, pod template
+//! labels, label selectors and paths to label keys.
+
+use std::collections::BTreeMap;
+
+use serde_yaml::Value;
+
+use super::{POD_KINDS, get, pod_spec};
+use crate::validate::Document;
+
+/// Labels as a sorted map of the string entries of a mapping.
+pub type Labels = BTreeMap<String, String>;
+
+/// The namespace of an object; unset means `default`, as `kubectl apply` would do.
+pub fn ns(doc: &Document) -> &str {
+    doc.namespace().unwrap_or("default")
+}
+
+/// Whether the bundle holds the Namespace object `name`: the scope of the rules that
+/// need to see a whole namespace (a lone workload file does not have one).
+pub fn has_namespace(all: &[Document], name: &str) -> bool {
+    all.iter()
+        .any(|d| d.kind() == "Namespace" && d.name() == name)
+}
+
+/// Documents of `kind` in namespace `name`.
+pub fn of_kind<'a>(
+    all: &'a [Document],
+    kind: &'a str,
+    name: &'a str,
+) -> impl Iterator<Item = &'a Document> + 'a {
+    all.iter()
+        .filter(move |d| d.kind() == kind && ns(d) == name)
+}
+
+/// Pod-carrying documents of namespace `name`.
+pub fn workloads<'a>(all: &'a [Document], name: &'a str) -> impl Iterator<Item = &'a Document> {
+    all.iter()
+        .filter(move |d| POD_KINDS.contains(&d.kind()) && ns(d) == name)
+}
+
+/// The string entries of a mapping.
+pub fn string_map(v: Option<&Value>) -> Labels {
+    v.and_then(Value::as_mapping)
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
+        .collect()
+}
+
+/// Path of the pod template's metadata (`metadata` for a Pod).
+pub fn template_meta_path(doc: &Document) -> Option<String> {
+    let (prefix, _) = pod_spec(doc)?;
+    Some(match prefix.strip_suffix(".spec") {
+        Some(t) => format!("{t}.metadata"),
+        None => "metadata".to_string(),
+    })
+}
+
+/// The labels of a workload's pods.
+pub fn pod_labels(doc: &Document) -> Labels {
+    let path = template_meta_path(doc).unwrap_or_default();
+    string_map(get(&doc.value, &format!("{path}.labels")))
+}
+
+/// Whether a LabelSelector (`matchLabels` and `matchExpressions`) selects `labels`.
+/// An empty selector selects everything.
+pub fn selects(selector: &Value, labels: &Labels) -> bool {
+    let by_label = string_map(selector.get("matchLabels"))
+        .iter()
+        .all(|(k, v)| labels.get(k) == Some(v));
+    by_label
+        && selector
+            .get("matchExpressions")
+            .and_then(Value::as_sequence)
+            .into_iter()
+            .flatten()
+            .all(|e| expression_holds(e, labels))
+}
+
+fn expression_holds(e: &Value, labels: &Labels) -> bool {
+    let key = e.get("key").and_then(Value::as_str).unwrap_or("");
+    let values: Vec<&str> = e
+        .get("values")
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let have = labels.get(key).map(String::as_str);
+    match e.get("operator").and_then(Value::as_str).unwrap_or("") {
+        "In" => have.is_some_and(|h| values.contains(&h)),
+        "NotIn" => !have.is_some_and(|h| values.contains(&h)),
+        "Exists" => have.is_some(),
+        "DoesNotExist" => have.is_none(),
+        _ => false,
+    }
+}
+
+/// Whether a selector has no terms at all (`{}`), selecting every pod.
+pub fn is_empty_selector(selector: &Value) -> bool {
+    string_map(selector.get("matchLabels")).is_empty()
+        && selector
+            .get("matchExpressions")
+            .and_then(Value::as_sequence)
+            .is_none_or(|s| s.is_empty())
+}
+
+/// Whether a plain map selector (a Service's) selects `labels`; empty selects nothing.
+pub fn map_selects(selector: &Labels, labels: &Labels) -> bool {
+    !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
+}
+
+/// The path of `key` below `prefix`, quoting keys that are not plain identifiers.
+pub fn key_path(prefix: &str, key: &str) -> String {
+    let plain = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if plain {
+        format!("{prefix}.{key}")
+    } else {
+        format!("{prefix}[{}]", serde_json::Value::from(key))
+    }
+}
+
+/// The strings of a sequence at `key`.
+pub fn strings<'a>(v: &'a Value, key: &str) -> Vec<&'a str> {
+    v.get(key)
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+/// The items of a sequence at `key`.
+pub fn items<'a>(v: &'a Value, key: &str) -> impl Iterator<Item = (usize, &'a Value)> {
+    v.get(key)
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+        .enumerate()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(pairs: &[(&str, &str)]) -> Labels {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn label_selectors_follow_the_api_semantics() {
+        let sel: Value = serde_yaml::from_str(
+            "matchLabels: {app: web}\nmatchExpressions:\n  - {key: tier, operator: NotIn, values: [db]}\n  - {key: track, operator: DoesNotExist}\n",
+        )
+        .unwrap();
+        assert!(selects(&sel, &labels(&[("app", "web")])));
+        assert!(!selects(&sel, &labels(&[("app", "web"), ("tier", "db")])));
+        assert!(!selects(&sel, &labels(&[("app", "web"), ("track", "x")])));
+        assert!(!selects(&sel, &labels(&[("app", "api")])));
+        let empty: Value = serde_yaml::from_str("{}").unwrap();
+        assert!(selects(&empty, &labels(&[])) && is_empty_selector(&empty));
+        assert!(!map_selects(&Labels::new(), &labels(&[("a", "b")])));
+    }
+
+    #[test]
+    fn label_keys_are_quoted_in_paths() {
+        assert_eq!(key_path("metadata.labels", "team"), "metadata.labels.team");
+        assert_eq!(
+            key_path("metadata.labels", "app.kubernetes.io/name"),
+            "metadata.labels[\"app.kubernetes.io/name\"]"
+        );
+    }
+}

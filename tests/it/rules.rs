@@ -1,0 +1,109 @@
+//! The rule catalogue against its fixtures: `tests/fixtures/rules/<id>/{pass,fail}.*.yaml`,
+//! each checked alone. Every rule needs both kinds, and every folder names a rule.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use kubeward::validate::rules::RULES;
+use kubeward::validate::{Options, Report, validate};
+
+use crate::support::root;
+
+/// Fixture files by rule id: (file name, text).
+fn fixtures() -> BTreeMap<String, Vec<(String, String)>> {
+    let dir: PathBuf = root().join("tests/fixtures/rules");
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(&dir).expect("tests/fixtures/rules exists") {
+        let path = entry.unwrap().path();
+        assert!(path.is_dir(), "{} is not a rule folder", path.display());
+        let id = path.file_name().unwrap().to_string_lossy().into_owned();
+        let mut files = Vec::new();
+        for f in std::fs::read_dir(&path).unwrap() {
+            let f = f.unwrap().path();
+            let name = f.file_name().unwrap().to_string_lossy().into_owned();
+            assert!(
+                (name.starts_with("pass.") || name.starts_with("fail.")) && name.ends_with(".yaml"),
+                "{id}/{name}: fixtures are named pass.<case>.yaml or fail.<case>.yaml"
+            );
+            files.push((name, std::fs::read_to_string(&f).unwrap()));
+        }
+        files.sort();
+        out.insert(id, files);
+    }
+    out
+}
+
+fn check(id: &str, name: &str, text: &str) -> Report {
+    let file = format!("{id}/{name}");
+    let report = validate(&[(file.clone(), text.to_string())], &Options::default());
+    let invalid: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "schema" || f.rule == "yaml-syntax")
+        .map(|f| format!("{:?} {}", f.path, f.message))
+        .collect();
+    assert!(
+        invalid.is_empty(),
+        "{file} is not a valid manifest: {invalid:?}"
+    );
+    assert!(
+        report.skipped.is_empty(),
+        "{file}: documents skipped: {:?}",
+        report.skipped
+    );
+    report
+}
+
+#[test]
+fn every_rule_has_pass_and_fail_fixtures_and_every_folder_names_a_rule() {
+    let all = fixtures();
+    let ids: Vec<&str> = RULES.iter().map(|r| r.id()).collect();
+    for id in all.keys() {
+        assert!(
+            ids.contains(&id.as_str()),
+            "fixture folder `{id}` names no rule"
+        );
+    }
+    for id in &ids {
+        let files = all
+            .get(*id)
+            .unwrap_or_else(|| panic!("rule `{id}` has no fixture folder"));
+        for kind in ["pass.", "fail."] {
+            assert!(
+                files.iter().any(|(n, _)| n.starts_with(kind)),
+                "rule `{id}` has no {kind}*.yaml fixture"
+            );
+        }
+    }
+}
+
+#[test]
+fn fail_fixtures_trigger_their_rule_and_pass_fixtures_do_not() {
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for (id, files) in fixtures() {
+        for (name, text) in files {
+            let report = check(&id, &name, &text);
+            checked += 1;
+            let hits: Vec<_> = report
+                .findings
+                .iter()
+                .filter(|f| f.rule == id)
+                .map(|f| f.message.clone())
+                .collect();
+            if name.starts_with("fail.") && hits.is_empty() {
+                problems.push(format!("{id}/{name}: expected a `{id}` finding, got none"));
+            }
+            if name.starts_with("pass.") && !hits.is_empty() {
+                problems.push(format!("{id}/{name}: unexpected `{id}` findings: {hits:?}"));
+            }
+        }
+    }
+    assert!(checked >= 2 * RULES.len(), "only {checked} fixtures");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_catalogue_has_at_least_sixty_rules() {
+    assert!(RULES.len() >= 60, "{} rules", RULES.len());
+}
