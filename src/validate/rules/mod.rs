@@ -10,6 +10,7 @@ mod network;
 mod pod;
 mod psa;
 mod pss;
+mod quota;
 mod rbac;
 mod rbac_admin;
 mod rbac_bindings;
@@ -182,6 +183,7 @@ pub static RULES: &[&dyn Rule] = &[
     &namespace::NamespaceResourceQuota,
     &namespace::NamespaceLimitRange,
     &namespace::ExplicitNonDefaultNamespace,
+    &quota::QuotaFit,
     // Metadata.
     &metadata::RecommendedLabels,
     &metadata::InstanceLabelMatchesName,
