@@ -3,6 +3,7 @@
 
 mod availability;
 mod container;
+mod cross;
 mod identity;
 mod metadata;
 mod namespace;
@@ -184,6 +185,8 @@ pub static RULES: &[&dyn Rule] = &[
     &namespace::NamespaceLimitRange,
     &namespace::ExplicitNonDefaultNamespace,
     &quota::QuotaFit,
+    &cross::PdbTargetsPods,
+    &cross::ServiceTargetPortExists,
     // Metadata.
     &metadata::RecommendedLabels,
     &metadata::InstanceLabelMatchesName,
