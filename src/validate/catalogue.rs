@@ -10,6 +10,8 @@ use super::suggest;
 pub const YAML_SYNTAX: &str = "yaml-syntax";
 /// Finding id of a document that does not match its Kubernetes API schema.
 pub const SCHEMA: &str = "schema";
+/// Finding id of an apiVersion the API server no longer serves.
+pub const REMOVED_API: &str = "removed-api";
 /// Finding id of a malformed `kubeward.dev/exempt` entry.
 pub const EXEMPTION_REASON: &str = "exemption-reason";
 
@@ -73,6 +75,20 @@ pub static BUILTINS: &[Meta] = &[
         rationale: "The API server silently drops unknown fields (a misspelt `runAsNonroot` protects nothing) and rejects wrong types and missing required fields at apply time.",
         fix: "fix the field name or type; `kubectl explain KIND.FIELD` shows the schema",
         references: &["Kubernetes 1.37 API", "kubectl apply --validate=strict"],
+        builtin: true,
+    },
+    Meta {
+        id: REMOVED_API,
+        title: "Objects use API versions the cluster still serves",
+        severity: Severity::Error,
+        kinds: &[],
+        rationale: "An apiVersion removed from Kubernetes (extensions/v1beta1, apps/v1beta2, batch/v1beta1, policy/v1beta1…) is refused by every current API server: the manifest cannot be applied at all.",
+        fix: "move the object to the apiVersion named in the finding (`kubectl convert` helps) and re-check its fields",
+        references: &[
+            "Kubernetes deprecated API migration guide",
+            "kube-score stable-version",
+            "kube-linter no-extensions-v1beta",
+        ],
         builtin: true,
     },
     Meta {

@@ -129,6 +129,23 @@ pub fn validate(files: &[(String, String)], opts: &Options) -> Report {
                 });
                 continue;
             }
+            if let Some((version, instead)) = schema::removed(doc.api_version(), doc.kind()) {
+                report.findings.push(Finding {
+                    rule: catalogue::REMOVED_API.into(),
+                    severity: Severity::Error,
+                    file: doc.file.clone(),
+                    pos: Some(doc.key_position("apiVersion")),
+                    object: doc.describe(),
+                    path: Some("apiVersion".into()),
+                    message: format!(
+                        "{} {} was removed in Kubernetes {version}",
+                        doc.api_version(),
+                        doc.kind()
+                    ),
+                    help: format!("use {instead}"),
+                });
+                continue;
+            }
             if !schema::is_known(doc.api_version(), doc.kind()) {
                 report.skipped.push(Skipped {
                     file: doc.file.clone(),

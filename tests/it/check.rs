@@ -592,3 +592,21 @@ fn render_honours_the_exemption_it_writes_for_added_capabilities() {
             "0 errors, 0 warnings, 0 info; 1 document skipped; 1 finding exempted",
         ));
 }
+
+#[test]
+fn removed_api_versions_are_errors_not_skips() {
+    let old = "apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec: {}\n";
+    kubeward()
+        .args(["check", "-"])
+        .write_stdin(old)
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains(
+            "<stdin>:1:1: error[removed-api]: Deployment shop/web: `apiVersion`: extensions/v1beta1 Deployment was removed in Kubernetes 1.16",
+        ))
+        .stdout(predicates::str::contains("help: use apps/v1"));
+    kubeward()
+        .args(["explain", "removed-api"])
+        .assert()
+        .success();
+}
