@@ -610,3 +610,18 @@ fn removed_api_versions_are_errors_not_skips() {
         .assert()
         .success();
 }
+
+#[test]
+fn explain_works_for_every_rule_and_the_list_is_large_enough() {
+    let catalogue = kubeward::validate::catalogue::all();
+    assert!(kubeward::validate::rules::RULES.len() >= 60);
+    for meta in catalogue {
+        let out = kubeward().args(["explain", meta.id]).assert().success();
+        let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+        assert!(
+            text.contains(meta.id) && text.contains(meta.fix),
+            "{}",
+            meta.id
+        );
+    }
+}

@@ -98,3 +98,64 @@ fn kustomization_lists_every_manifest() {
         );
     }
 }
+
+#[test]
+fn every_example_namespace_is_onboarded_completely() {
+    for (name, spec) in examples() {
+        let files = render_text(&std::fs::read_to_string(&spec).unwrap());
+        let docs: Vec<serde_yaml::Value> = files
+            .iter()
+            .filter(|(p, _)| p.ends_with(".yaml"))
+            .filter_map(|(_, t)| serde_yaml::from_str(t).ok())
+            .collect();
+        let of = |kind: &str, ns: &str| -> Vec<&serde_yaml::Value> {
+            docs.iter()
+                .filter(|d| d["kind"] == kind && d["metadata"]["namespace"] == ns)
+                .collect()
+        };
+        let namespaces: Vec<&serde_yaml::Value> =
+            docs.iter().filter(|d| d["kind"] == "Namespace").collect();
+        assert!(!namespaces.is_empty(), "{name}");
+        for ns in namespaces {
+            let n = ns["metadata"]["name"].as_str().unwrap();
+            let labels = &ns["metadata"]["labels"];
+            let enforce = labels["pod-security.kubernetes.io/enforce"]
+                .as_str()
+                .unwrap();
+            let reason =
+                ns["metadata"]["annotations"]["kubeward.dev/pod-security-exemption"].as_str();
+            assert!(
+                enforce == "restricted" || reason.is_some_and(|r| !r.is_empty()),
+                "{name}/{n}: {enforce} without a reason"
+            );
+            assert_eq!(of("ResourceQuota", n).len(), 1, "{name}/{n}: quota");
+            assert_eq!(of("LimitRange", n).len(), 1, "{name}/{n}: limit range");
+            let policies = of("NetworkPolicy", n);
+            let deny = policies
+                .iter()
+                .find(|p| p["metadata"]["name"] == "default-deny")
+                .expect("default deny");
+            assert_eq!(
+                deny["spec"]["podSelector"],
+                serde_yaml::from_str::<serde_yaml::Value>("{}").unwrap()
+            );
+            assert_eq!(
+                deny["spec"]["policyTypes"],
+                serde_yaml::from_str::<serde_yaml::Value>("[Ingress, Egress]").unwrap()
+            );
+            assert!(deny["spec"].get("ingress").is_none() && deny["spec"].get("egress").is_none());
+            let dns = policies
+                .iter()
+                .find(|p| p["metadata"]["name"] == "allow-dns")
+                .expect("DNS egress");
+            let ports = &dns["spec"]["egress"][0]["ports"];
+            assert_eq!(
+                ports,
+                &serde_yaml::from_str::<serde_yaml::Value>(
+                    "[{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]"
+                )
+                .unwrap()
+            );
+        }
+    }
+}
