@@ -199,29 +199,75 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.id() == id)
 }
 
+/// Kinds that live outside namespaces (besides Namespace itself).
+const CLUSTER_SCOPED: &[&str] = &[
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "PriorityClass",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "Policy",
+    "PersistentVolume",
+    "StorageClass",
+];
+
+/// The namespace a document belongs to for the cross-object rules: its own namespace,
+/// the name of a Namespace object, or `None` for other cluster-scoped objects.
+fn group_of(doc: &Document) -> Option<String> {
+    match (doc.kind(), doc.namespace()) {
+        ("Namespace", _) => Some(doc.name().to_string()),
+        (kind, None) if CLUSTER_SCOPED.contains(&kind) => None,
+        (_, ns) => Some(ns.unwrap_or("default").to_string()),
+    }
+}
+
 /// Run every rule that is not skipped over every document.
+///
+/// Cross-object rules only look within a namespace (plus ClusterRoles, which bindings
+/// refer to), so each document is checked against its own namespace's documents: the
+/// cost grows with the largest namespace, not with the square of the bundle.
 pub fn run(docs: &[Document], opts: &Options) -> Vec<Finding> {
-    let mut out = Vec::new();
+    let mut groups: std::collections::BTreeMap<Option<String>, Vec<&Document>> = Default::default();
     for doc in docs {
-        for rule in RULES
-            .iter()
-            .filter(|r| r.kinds().contains(&doc.kind()) && !opts.skip.contains(r.id()))
-        {
-            for hit in rule.check(doc, docs) {
-                out.push(Finding {
-                    rule: rule.id().into(),
-                    severity: rule.severity(),
-                    file: doc.file.clone(),
-                    pos: Some(doc.key_position(&hit.path)),
-                    object: doc.describe(),
-                    path: Some(hit.path).filter(|p| !p.is_empty()),
-                    message: hit.message,
-                    help: rule.fix().into(),
-                });
-            }
+        groups.entry(group_of(doc)).or_default().push(doc);
+    }
+    let cluster_roles: Vec<&Document> = docs.iter().filter(|d| d.kind() == "ClusterRole").collect();
+    let mut out = Vec::new();
+    for (group, members) in &groups {
+        let scope: Vec<Document> = match group {
+            Some(_) => members
+                .iter()
+                .chain(&cluster_roles)
+                .map(|d| (*d).clone())
+                .collect(),
+            None => Vec::new(),
+        };
+        let all = if group.is_some() { &scope[..] } else { docs };
+        for doc in members {
+            check_one(doc, all, opts, &mut out);
         }
     }
     out
+}
+
+fn check_one(doc: &Document, all: &[Document], opts: &Options, out: &mut Vec<Finding>) {
+    for rule in RULES
+        .iter()
+        .filter(|r| r.kinds().contains(&doc.kind()) && !opts.skip.contains(r.id()))
+    {
+        for hit in rule.check(doc, all) {
+            out.push(Finding {
+                rule: rule.id().into(),
+                severity: rule.severity(),
+                file: doc.file.clone(),
+                pos: Some(doc.key_position(&hit.path)),
+                object: doc.describe(),
+                path: Some(hit.path).filter(|p| !p.is_empty()),
+                message: hit.message,
+                help: rule.fix().into(),
+            });
+        }
+    }
 }
 
 /// The pod spec of a workload and the path to it.
