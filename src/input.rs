@@ -49,7 +49,7 @@ pub fn collect(paths: &[PathBuf], stdin: impl Read) -> Result<Vec<(String, Strin
             reader
                 .read_to_string(&mut text)
                 .map_err(|e| read_error(Path::new(STDIN), e))?;
-            out.push((STDIN.into(), text));
+            out.push((STDIN.into(), without_bom(text)));
             continue;
         }
         for file in expand(path)? {
@@ -58,10 +58,18 @@ pub fn collect(paths: &[PathBuf], stdin: impl Read) -> Result<Vec<(String, Strin
                 continue;
             }
             let text = std::fs::read_to_string(&file).map_err(|e| read_error(&file, e))?;
-            out.push((name, text));
+            out.push((name, without_bom(text)));
         }
     }
     Ok(out)
+}
+
+/// Text without a leading byte-order mark (some Windows editors write one).
+fn without_bom(text: String) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
 }
 
 /// A file as itself, a directory as its YAML files (sorted, recursively).

@@ -46,6 +46,8 @@ impl LoadedSpec {
 
 /// Parse spec text. `file` is only used in messages.
 pub fn parse(file: &str, text: &str) -> Result<LoadedSpec, Vec<Diagnostic>> {
+    // Editors on Windows may start a file with a byte-order mark; it is not content.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty()
         || text
             .lines()
@@ -114,7 +116,11 @@ fn serde_error(file: &str, text: &str, e: &serde_yaml::Error) -> Diagnostic {
 }
 
 fn help_for(message: &str) -> String {
-    if message.contains("unknown field") {
+    if message.contains("unknown field `<<`") {
+        "YAML merge keys (`<<`) are not supported in a spec; write the fields out".into()
+    } else if message.contains("duplicate field") || message.contains("duplicate entry") {
+        "a key may appear once per mapping; remove or merge the repeated one".into()
+    } else if message.contains("unknown field") {
         "remove the field or fix its spelling; the fields this place accepts are listed above (see the spec format in the README)".into()
     } else if message.contains("missing field `version`") {
         "add `version: 1` at the top of the spec".into()
@@ -148,6 +154,31 @@ mod tests {
         assert_eq!(e.pos, Some(Pos::new(7, 5)), "{e}");
         assert!(e.message.contains("unknown field `imgae`"), "{e}");
         assert!(e.help.is_some());
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        assert!(parse("s.yaml", "\u{feff}version: 1\nnamespaces: [{ name: a }]\n").is_ok());
+    }
+
+    #[test]
+    fn duplicate_keys_and_merge_keys_get_specific_help() {
+        let dup = parse("s.yaml", "version: 1\nversion: 1\n").unwrap_err();
+        assert!(
+            dup[0].help.as_deref().unwrap().contains("once per mapping"),
+            "{}",
+            dup[0]
+        );
+        let merge = parse(
+            "s.yaml",
+            "version: 1\nnamespaces:\n  - &n { name: a }\n  - <<: *n\n    name: b\n",
+        )
+        .unwrap_err();
+        assert!(
+            merge[0].help.as_deref().unwrap().contains("merge keys"),
+            "{}",
+            merge[0]
+        );
     }
 
     #[test]
