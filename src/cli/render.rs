@@ -113,11 +113,9 @@ fn write_stream(bundle: &crate::bundle::Bundle) -> u8 {
         .filter(|(p, _)| bundle.resources.contains(p))
         .cloned()
         .collect();
-    for (p, _) in bundle
-        .files
-        .iter()
-        .filter(|(p, _)| !bundle.resources.contains(p) && p != "kustomization.yaml")
-    {
+    for (p, _) in bundle.files.iter().filter(|(p, _)| {
+        !bundle.resources.contains(p) && p != "kustomization.yaml" && p != "README.md"
+    }) {
         eprintln!(
             "note: `{p}` is not applied with kubectl and is left out of the stream; render with `-o DIR` to get it"
         );

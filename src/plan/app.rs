@@ -147,7 +147,8 @@ fn volume_name(path: &str, i: usize) -> String {
 fn probe_view(p: &Probe) -> Value {
     json!({
         "http": p.http,
-        "port": port_ref(&p.port),
+        "port": p.port.as_ref().map(port_ref),
+        "exec": p.exec,
         "initialDelaySeconds": p.initial_delay_seconds,
         "periodSeconds": p.period_seconds.unwrap_or(10),
         "timeoutSeconds": p.timeout_seconds.unwrap_or(1),
@@ -160,7 +161,8 @@ fn probes_view(app: &App) -> Value {
     let given = app.probes.clone().unwrap_or_default();
     let fallback = app.ports.first().map(|p| Probe {
         http: None,
-        port: PortRef::Name(p.name.clone()),
+        port: Some(PortRef::Name(p.name.clone())),
+        exec: None,
         initial_delay_seconds: None,
         period_seconds: None,
         timeout_seconds: None,

@@ -236,7 +236,30 @@ fn check_probes(s: &LoadedSpec, i: usize, app: &App, out: &mut Vec<Diagnostic>) 
     ] {
         let Some(probe) = probe else { continue };
         let at = format!("apps[{i}].probes.{kind}");
-        check_port_ref(s, &format!("{at}.port"), app, &probe.port, out);
+        match (&probe.port, &probe.exec) {
+            (Some(port), None) => check_port_ref(s, &format!("{at}.port"), app, port, out),
+            (None, Some(cmd)) if !cmd.is_empty() && probe.http.is_none() => {}
+            (None, Some(_)) if probe.http.is_some() => out.push(
+                s.error_at(&format!("{at}.http"), "an `exec` probe has no HTTP path")
+                    .with_help("use `{ exec: [...] }` alone, or `{ http: /path, port: NAME }`"),
+            ),
+            (None, Some(_)) => out.push(
+                s.error_at(&format!("{at}.exec"), "the `exec` command is empty")
+                    .with_help(
+                        "give the command and its arguments, e.g. `exec: [/app/healthcheck]`",
+                    ),
+            ),
+            (Some(_), Some(_)) => out.push(
+                s.error_at(
+                    &format!("{at}.exec"),
+                    "a probe checks a port or runs a command, not both",
+                )
+                .with_help("keep `port` (with `http` for an HTTP check) or `exec`"),
+            ),
+            (None, None) => out.push(s.error_at(&at, "the probe checks nothing").with_help(
+                "add `port: NAME` (TCP, or HTTP with `http: /path`) or `exec: [command, args...]`",
+            )),
+        }
         if let Some(path) = &probe.http
             && (!path.starts_with('/') || path.chars().any(|c| c.is_whitespace() || c.is_control()))
         {

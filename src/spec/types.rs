@@ -251,12 +251,14 @@ pub struct Probes {
     pub startup: Option<Probe>,
 }
 
-/// One probe: an HTTP GET of `http` (a path) on `port`, or a TCP connect to `port`.
+/// One probe: an HTTP GET of `http` (a path) on `port`, a TCP connect to `port`, or a
+/// command run in the container (`exec`, for workers without ports).
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Probe {
     pub http: Option<String>,
-    pub port: PortRef,
+    pub port: Option<PortRef>,
+    pub exec: Option<Vec<String>>,
     pub initial_delay_seconds: Option<u32>,
     pub period_seconds: Option<u32>,
     pub timeout_seconds: Option<u32>,

@@ -317,3 +317,15 @@ fn all_errors_are_reported_together() {
     sorted.sort();
     assert_eq!(lines, sorted, "errors come in source order");
 }
+
+#[test]
+fn a_probe_checks_a_port_or_runs_a_command() {
+    let both = app_spec("    probes:\n      liveness: { port: http, exec: [/bin/check] }\n");
+    expect_one(&both, "[/bin/check]", 0, "not both");
+    let neither = app_spec("    probes:\n      liveness: { periodSeconds: 5 }\n");
+    expect_one(&neither, "{ periodSeconds", 0, "checks nothing");
+    let empty = app_spec("    probes:\n      liveness: { exec: [] }\n");
+    expect_one(&empty, "[]", 0, "command is empty");
+    let ok = app_spec("    probes:\n      liveness: { exec: [/bin/check, --alive] }\n");
+    assert!(parse_checked("test.yaml", &ok).is_ok());
+}
