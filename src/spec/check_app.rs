@@ -13,21 +13,7 @@ use super::names::{
 use super::types::{App, PodSecurity, PortRef};
 
 /// Capabilities Pod Security `baseline` lets a container add.
-const BASELINE_CAPS: &[&str] = &[
-    "AUDIT_WRITE",
-    "CHOWN",
-    "DAC_OVERRIDE",
-    "FOWNER",
-    "FSETID",
-    "KILL",
-    "MKNOD",
-    "NET_BIND_SERVICE",
-    "SETFCAP",
-    "SETGID",
-    "SETPCAP",
-    "SETUID",
-    "SYS_CHROOT",
-];
+use crate::validate::rules::psa::DEFAULT_CAPS as BASELINE_CAPS;
 
 pub(crate) fn check_apps(s: &LoadedSpec, out: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<(&str, &str), usize> = HashMap::new();

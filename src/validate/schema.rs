@@ -24,6 +24,36 @@ pub struct SchemaError {
     pub message: String,
 }
 
+/// Known kinds that live outside namespaces (the audit `Policy` is a file, not an object).
+pub const CLUSTER_SCOPED: &[&str] = &[
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "PriorityClass",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "Policy",
+];
+
+/// Every Kubernetes API kind with a strict schema (configuration files excluded).
+pub static API_KINDS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    KINDS
+        .iter()
+        .filter(|(api, _, _)| !api.starts_with("audit."))
+        .map(|(_, k, _)| *k)
+        .collect()
+});
+
+/// The namespaced ones among [`API_KINDS`].
+pub static NAMESPACED_KINDS: std::sync::LazyLock<Vec<&'static str>> =
+    std::sync::LazyLock::new(|| {
+        API_KINDS
+            .iter()
+            .copied()
+            .filter(|k| !CLUSTER_SCOPED.contains(k))
+            .collect()
+    });
+
 /// API versions the Kubernetes API no longer serves: (apiVersion, kind, removed in, use).
 static REMOVED: &[(&str, &str, &str, &str)] = &[
     ("extensions/v1beta1", "Deployment", "1.16", "apps/v1"),

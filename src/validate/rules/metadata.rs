@@ -5,37 +5,7 @@ use super::select::{key_path, string_map, template_meta_path};
 use super::{Hit, get, rule};
 use crate::spec::names::{is_dns_subdomain, is_label_value};
 use crate::validate::Document;
-
-/// Every kind kubeward knows the schema of.
-const ALL_KINDS: &[&str] = &[
-    "Namespace",
-    "ServiceAccount",
-    "Service",
-    "ConfigMap",
-    "Secret",
-    "Pod",
-    "ResourceQuota",
-    "LimitRange",
-    "PersistentVolumeClaim",
-    "ReplicationController",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "Job",
-    "CronJob",
-    "PodDisruptionBudget",
-    "NetworkPolicy",
-    "Ingress",
-    "Role",
-    "RoleBinding",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "HorizontalPodAutoscaler",
-    "PriorityClass",
-    "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding",
-];
+use crate::validate::schema::API_KINDS;
 
 const CONTROLLERS: &[&str] = &[
     "Deployment",
@@ -135,7 +105,7 @@ rule!(ValidLabelValues {
     id: "valid-label-values",
     title: "Label keys and values are valid",
     severity: Error,
-    kinds: ALL_KINDS,
+    kinds: API_KINDS.as_slice(),
     rationale: "The API server rejects a label value longer than 63 characters or with characters other than letters, digits, `-`, `_` and `.` (starting and ending alphanumeric), and keys that are not `[prefix/]name`.",
     fix: "shorten or rewrite the label; put free text in an annotation instead",
     refs: ["kube-score label-values"],

@@ -9,7 +9,7 @@ mod metadata;
 mod namespace;
 mod network;
 mod pod;
-mod psa;
+pub(crate) mod psa;
 mod pss;
 mod quota;
 mod rbac;
@@ -199,24 +199,12 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.id() == id)
 }
 
-/// Kinds that live outside namespaces (besides Namespace itself).
-const CLUSTER_SCOPED: &[&str] = &[
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "PriorityClass",
-    "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding",
-    "Policy",
-    "PersistentVolume",
-    "StorageClass",
-];
-
 /// The namespace a document belongs to for the cross-object rules: its own namespace,
 /// the name of a Namespace object, or `None` for other cluster-scoped objects.
 fn group_of(doc: &Document) -> Option<String> {
     match (doc.kind(), doc.namespace()) {
         ("Namespace", _) => Some(doc.name().to_string()),
-        (kind, None) if CLUSTER_SCOPED.contains(&kind) => None,
+        (kind, None) if crate::validate::schema::CLUSTER_SCOPED.contains(&kind) => None,
         (_, ns) => Some(ns.unwrap_or("default").to_string()),
     }
 }

@@ -7,6 +7,7 @@ use super::psa::{self, Level};
 use super::select::{items, key_path, ns, of_kind, string_map};
 use super::{Hit, POD_KINDS, get, rule};
 use crate::validate::Document;
+use crate::validate::schema::NAMESPACED_KINDS;
 
 const ENFORCE: &str = "pod-security.kubernetes.io/enforce";
 /// Annotation that records why a namespace is below restricted.
@@ -181,36 +182,11 @@ rule!(NamespaceLimitRange {
     },
 });
 
-/// Kinds that live in a namespace.
-const NAMESPACED: &[&str] = &[
-    "ServiceAccount",
-    "Service",
-    "ConfigMap",
-    "Secret",
-    "Pod",
-    "ResourceQuota",
-    "LimitRange",
-    "PersistentVolumeClaim",
-    "ReplicationController",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "Job",
-    "CronJob",
-    "PodDisruptionBudget",
-    "NetworkPolicy",
-    "Ingress",
-    "Role",
-    "RoleBinding",
-    "HorizontalPodAutoscaler",
-];
-
 rule!(ExplicitNonDefaultNamespace {
     id: "explicit-non-default-namespace",
     title: "Objects name their namespace, and it is not default or a system one",
     severity: Warning,
-    kinds: NAMESPACED,
+    kinds: NAMESPACED_KINDS.as_slice(),
     rationale: "Without `metadata.namespace` an object lands wherever the current kubectl context points; `default` mixes unrelated apps under one set of policies, and kube-system is the control plane's. The `default` ServiceAccount and the `kubernetes` Service are exempt.",
     fix: "set `metadata.namespace` to the app's own namespace on every namespaced object",
     refs: ["CKV_K8S_21", "CIS 5.6.1", "CIS 5.6.4", "NSA/CISA 1.12"],

@@ -157,7 +157,7 @@ pub fn violations(doc: &Document, level: Level) -> Vec<(&'static Control, Hit)> 
 }
 
 /// Capabilities a container runtime grants by default (the baseline may add these).
-pub(super) const DEFAULT_CAPS: &[&str] = &[
+pub(crate) const DEFAULT_CAPS: &[&str] = &[
     "AUDIT_WRITE",
     "CHOWN",
     "DAC_OVERRIDE",
