@@ -37,6 +37,23 @@ pub struct Renderer {
     templates: BTreeMap<String, Template>,
 }
 
+/// The first parameter of a helper, which must name an existing value.
+fn value_param<'a>(
+    h: &'a Helper,
+    name: &'static str,
+) -> Result<&'a serde_json::Value, RenderErrorReason> {
+    let v = h
+        .param(0)
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex(name, 0))?;
+    if v.is_value_missing() {
+        return Err(RenderErrorReason::Other(format!(
+            "`{name}`: no value at `{}`",
+            v.relative_path().map_or("?", |s| s.as_str())
+        )));
+    }
+    Ok(v.value())
+}
+
 fn json_helper(
     h: &Helper,
     _: &Handlebars,
@@ -44,17 +61,7 @@ fn json_helper(
     _: &mut RenderContext,
     out: &mut dyn Output,
 ) -> HelperResult {
-    let v = h
-        .param(0)
-        .ok_or(RenderErrorReason::ParamNotFoundForIndex("json", 0))?;
-    if v.is_value_missing() {
-        return Err(RenderErrorReason::Other(format!(
-            "`json`: no value at `{}`",
-            v.relative_path().map_or("?", |s| s.as_str())
-        ))
-        .into());
-    }
-    out.write(&yaml_flow(v.value()))?;
+    out.write(&yaml_flow(value_param(h, "json")?))?;
     Ok(())
 }
 
@@ -65,23 +72,14 @@ fn yaml_helper(
     _: &mut RenderContext,
     out: &mut dyn Output,
 ) -> HelperResult {
-    let v = h
-        .param(0)
-        .ok_or(RenderErrorReason::ParamNotFoundForIndex("yaml", 0))?;
-    if v.is_value_missing() {
-        return Err(RenderErrorReason::Other(format!(
-            "`yaml`: no value at `{}`",
-            v.relative_path().map_or("?", |s| s.as_str())
-        ))
-        .into());
-    }
+    let v = value_param(h, "yaml")?;
     let indent =
         h.param(1)
             .and_then(|p| p.value().as_u64())
             .ok_or(RenderErrorReason::InvalidParamType(
                 "yaml: the second parameter is the indent, a number",
             ))?;
-    out.write(&yaml_block(v.value(), indent as usize))?;
+    out.write(&yaml_block(v, indent as usize))?;
     Ok(())
 }
 
