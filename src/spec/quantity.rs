@@ -65,7 +65,7 @@ pub fn parse_milli(s: &str) -> Result<u128, String> {
 /// Format a milli-quantity for a message: cpu as cores or `m`, memory with a binary suffix.
 pub fn format_milli(milli: u128, cpu: bool) -> String {
     if cpu {
-        if milli % 1000 == 0 {
+        if milli.is_multiple_of(1000) {
             format!("{}", milli / 1000)
         } else {
             format!("{milli}m")
@@ -73,7 +73,7 @@ pub fn format_milli(milli: u128, cpu: bool) -> String {
     } else {
         let bytes = milli / 1000;
         for (suffix, unit) in [("Gi", 1u128 << 30), ("Mi", 1 << 20), ("Ki", 1 << 10)] {
-            if bytes >= unit && bytes % unit == 0 {
+            if bytes >= unit && bytes.is_multiple_of(unit) {
                 return format!("{}{suffix}", bytes / unit);
             }
         }
