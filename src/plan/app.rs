@@ -110,7 +110,8 @@ fn deployment_view(spec: &LoadedSpec, app: &App, mut view: Value) -> Value {
         "resources": resources.view(),
         "user": user,
         "capabilities": app.capabilities,
-        "mounts": !volumes.is_empty() || app.api_access.enabled(),
+        "mounts": !volumes.is_empty() || !app.secret_files.is_empty() || app.api_access.enabled(),
+        "secretFiles": secret_files_view(app),
         "volumes": volumes,
         "apiAccess": app.api_access.enabled(),
         "probes": probes_view(app),
@@ -120,6 +121,22 @@ fn deployment_view(spec: &LoadedSpec, app: &App, mut view: Value) -> Value {
         view[k] = v.clone();
     }
     view
+}
+
+/// Secrets mounted read-only, group-readable for the pod's fsGroup (mode 0440).
+fn secret_files_view(app: &App) -> Vec<Value> {
+    app.secret_files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            json!({
+                "name": format!("secret-{i}"),
+                "secret": f.secret,
+                "path": f.mount_path,
+                "keys": f.keys.iter().map(|k| json!({ "key": k, "path": k })).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
 }
 
 /// The app's writable directories (default `/tmp`).

@@ -15,6 +15,7 @@ use serde_json::Value;
 use crate::diag::Diagnostic;
 use crate::spec::{LoadedSpec, kubernetes_minor};
 
+pub use app::writable_paths;
 pub use defaults::{Resources, resolve_resources};
 
 /// One object to render: which template, with which view, into which file.

@@ -279,13 +279,7 @@ fn check_identity(s: &LoadedSpec, i: usize, app: &App, out: &mut Vec<Diagnostic>
     let mut paths = BTreeSet::new();
     for (j, p) in app.writable_paths.iter().flatten().enumerate() {
         let path = format!("apps[{i}].writablePaths[{j}]");
-        let clean = p.starts_with('/')
-            && p != "/"
-            && !p
-                .split('/')
-                .skip(1)
-                .any(|c| c.is_empty() || c == "." || c == "..");
-        if !clean || p.chars().any(|c| c.is_control()) {
+        if !is_clean_dir(p) {
             out.push(s.error_at(&path, format!("`{p}` is not a writable directory path")).with_help(
                 "give an absolute, normalised directory such as `/tmp` or `/var/cache/app`; the root filesystem itself stays read-only",
             ));
@@ -297,6 +291,70 @@ fn check_identity(s: &LoadedSpec, i: usize, app: &App, out: &mut Vec<Diagnostic>
         }
     }
     check_capabilities(s, i, app, out);
+    check_secret_files(s, i, app, out);
+}
+
+/// An absolute, normalised directory other than `/`.
+fn is_clean_dir(p: &str) -> bool {
+    p.starts_with('/')
+        && p != "/"
+        && !p.chars().any(|c| c.is_control())
+        && !p
+            .split('/')
+            .skip(1)
+            .any(|c| c.is_empty() || c == "." || c == "..")
+}
+
+fn check_secret_files(s: &LoadedSpec, i: usize, app: &App, out: &mut Vec<Diagnostic>) {
+    let writable = crate::plan::writable_paths(app);
+    let mut seen = BTreeSet::new();
+    for (j, f) in app.secret_files.iter().enumerate() {
+        let at = |k: &str| format!("apps[{i}].secretFiles[{j}].{k}");
+        if !is_dns_subdomain(&f.secret) {
+            out.push(
+                s.error_at(
+                    &at("secret"),
+                    format!("`{}` is not a valid Secret name", f.secret),
+                )
+                .with_help("a Secret name is lowercase letters, digits, `-` and `.`"),
+            );
+        }
+        let nested = |a: &str, b: &str| {
+            a == b || a.starts_with(&format!("{b}/")) || b.starts_with(&format!("{a}/"))
+        };
+        if !is_clean_dir(&f.mount_path) {
+            out.push(
+                s.error_at(
+                    &at("mountPath"),
+                    format!("`{}` is not a directory path", f.mount_path),
+                )
+                .with_help("give an absolute, normalised directory such as `/var/run/secrets/db`"),
+            );
+        } else if writable.iter().any(|w| nested(w, &f.mount_path))
+            || !seen.insert(f.mount_path.as_str())
+        {
+            out.push(
+                s.error_at(
+                    &at("mountPath"),
+                    format!("`{}` overlaps another mount of the app", f.mount_path),
+                )
+                .with_help(
+                    "mount each Secret in a directory of its own, apart from `writablePaths`",
+                ),
+            );
+        }
+        for (k, key) in f.keys.iter().enumerate() {
+            if !is_config_key(key) {
+                out.push(
+                    s.error_at(
+                        &format!("apps[{i}].secretFiles[{j}].keys[{k}]"),
+                        format!("`{key}` is not a valid Secret key"),
+                    )
+                    .with_help("a key is letters, digits, `-`, `_` or `.`"),
+                );
+            }
+        }
+    }
 }
 
 fn check_capabilities(s: &LoadedSpec, i: usize, app: &App, out: &mut Vec<Diagnostic>) {

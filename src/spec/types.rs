@@ -184,6 +184,8 @@ pub struct App {
     #[serde(default)]
     pub secret_env: BTreeMap<String, SecretRef>,
     #[serde(default)]
+    pub secret_files: Vec<SecretFiles>,
+    #[serde(default)]
     pub api_access: ApiAccess,
     pub command: Option<Vec<String>>,
     pub args: Option<Vec<String>>,
@@ -384,4 +386,15 @@ pub struct ApiGrant {
     pub resources: Vec<String>,
     #[serde(default)]
     pub names: Vec<String>,
+}
+
+/// A Secret mounted as read-only files (the hardened alternative to `secretEnv`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct SecretFiles {
+    pub secret: String,
+    pub mount_path: String,
+    /// Only these keys (default: every key of the Secret).
+    #[serde(default)]
+    pub keys: Vec<String>,
 }

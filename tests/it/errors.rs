@@ -329,3 +329,13 @@ fn a_probe_checks_a_port_or_runs_a_command() {
     let ok = app_spec("    probes:\n      liveness: { exec: [/bin/check, --alive] }\n");
     assert!(parse_checked("test.yaml", &ok).is_ok());
 }
+
+#[test]
+fn secret_files_need_a_valid_name_and_their_own_directory() {
+    let overlap = app_spec("    secretFiles: [{ secret: db, mountPath: /tmp/db }]\n");
+    expect_one(&overlap, "/tmp/db", 0, "overlaps another mount");
+    let name = app_spec("    secretFiles: [{ secret: DB_Creds, mountPath: /etc/db }]\n");
+    expect_one(&name, "DB_Creds", 0, "not a valid Secret name");
+    let key = app_spec("    secretFiles: [{ secret: db, mountPath: /etc/db, keys: [\"a b\"] }]\n");
+    expect_one(&key, "\"a b\"", 0, "not a valid Secret key");
+}
