@@ -271,6 +271,7 @@ fn every_command_has_help_with_an_example() {
         vec!["check", "--help"],
         vec!["rules", "--help"],
         vec!["explain", "--help"],
+        vec!["onboard", "--help"],
     ] {
         kubeward()
             .args(&cmd)
