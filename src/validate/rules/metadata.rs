@@ -2,7 +2,7 @@
 
 use super::container::{has_private_key, sensitive_name};
 use super::select::{key_path, string_map, template_meta_path};
-use super::{Hit, get, rule};
+use super::{Hit, WORKLOADS_AND_SERVICES, get, rule};
 use crate::spec::names::{is_dns_subdomain, is_label_value};
 use crate::validate::Document;
 use crate::validate::schema::API_KINDS;
@@ -33,17 +33,7 @@ rule!(RecommendedLabels {
     id: "recommended-labels",
     title: "Workloads and Services carry the app.kubernetes.io labels",
     severity: Info,
-    kinds: &[
-        "Pod",
-        "Deployment",
-        "StatefulSet",
-        "DaemonSet",
-        "ReplicaSet",
-        "ReplicationController",
-        "Job",
-        "CronJob",
-        "Service"
-    ],
+    kinds: WORKLOADS_AND_SERVICES,
     rationale: "`app.kubernetes.io/name` and `/instance` are what dashboards, policies, PDBs and `kubectl -l` select on; without them objects of one app cannot be found together.",
     fix: "label the object and its pod template with `app.kubernetes.io/name` and `app.kubernetes.io/instance`",
     refs: [

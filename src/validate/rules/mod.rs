@@ -94,6 +94,19 @@ pub const POD_KINDS: &[&str] = &[
     "CronJob",
 ];
 
+/// [`POD_KINDS`] and Services: the objects that carry ports and app labels.
+pub const WORKLOADS_AND_SERVICES: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+    "Service",
+];
+
 /// Every rule, in catalogue order.
 pub static RULES: &[&dyn Rule] = &[
     &pod::NoPrivileged,

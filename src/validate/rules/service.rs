@@ -6,7 +6,7 @@ use serde_yaml::Value;
 use super::select::{
     has_namespace, items, key_path, map_selects, ns, pod_labels, string_map, workloads,
 };
-use super::{Hit, POD_KINDS, cname, containers, get, pod_spec, rule};
+use super::{Hit, POD_KINDS, WORKLOADS_AND_SERVICES, cname, containers, get, pod_spec, rule};
 use crate::spec::names::{is_dns_label, is_port_name};
 use crate::validate::Document;
 
@@ -139,17 +139,7 @@ rule!(ValidPortNames {
     id: "valid-port-names",
     title: "Port names and numbers are valid",
     severity: Error,
-    kinds: &[
-        "Pod",
-        "Deployment",
-        "StatefulSet",
-        "DaemonSet",
-        "ReplicaSet",
-        "ReplicationController",
-        "Job",
-        "CronJob",
-        "Service"
-    ],
+    kinds: WORKLOADS_AND_SERVICES,
     rationale: "The API server rejects container port names that are not IANA service names (≤ 15 lowercase letters, digits and `-`, one letter at least), duplicate names, ports outside 1–65535, and unnamed ports of a multi-port Service.",
     fix: "name ports like `http` or `metrics`, once per container, and reference the same names in `targetPort`",
     refs: [
