@@ -13,31 +13,59 @@ pub struct Document {
     pub index: usize,
     pub value: serde_yaml::Value,
     pub pos: PosIndex,
+    /// apiVersion, kind, name and namespace, read once: the cross-object rules ask for
+    /// them of every document many times.
+    ident: Ident,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Ident {
+    api_version: String,
+    kind: String,
+    name: String,
+    namespace: Option<String>,
+}
+
+fn field(value: &serde_yaml::Value, path: &[&str]) -> Option<String> {
+    let mut v = value;
+    for k in path {
+        v = v.get(*k)?;
+    }
+    v.as_str().map(str::to_string)
 }
 
 impl Document {
-    fn field(&self, path: &[&str]) -> Option<&str> {
-        let mut v = &self.value;
-        for k in path {
-            v = v.get(*k)?;
+    /// A document of `file` (its `index`-th) with its value and positions.
+    pub fn new(file: &str, index: usize, value: serde_yaml::Value, pos: PosIndex) -> Self {
+        let ident = Ident {
+            api_version: field(&value, &["apiVersion"]).unwrap_or_default(),
+            kind: field(&value, &["kind"]).unwrap_or_default(),
+            name: field(&value, &["metadata", "name"]).unwrap_or_default(),
+            namespace: field(&value, &["metadata", "namespace"]),
+        };
+        Document {
+            file: file.into(),
+            index,
+            value,
+            pos,
+            ident,
         }
-        v.as_str()
     }
 
     pub fn api_version(&self) -> &str {
-        self.field(&["apiVersion"]).unwrap_or("")
+        &self.ident.api_version
     }
 
     pub fn kind(&self) -> &str {
-        self.field(&["kind"]).unwrap_or("")
+        &self.ident.kind
     }
 
     pub fn name(&self) -> &str {
-        self.field(&["metadata", "name"]).unwrap_or("")
+        &self.ident.name
     }
 
     pub fn namespace(&self) -> Option<&str> {
-        self.field(&["metadata", "namespace"])
+        self.ident.namespace.as_deref()
     }
 
     /// `Kind namespace/name` (or `Kind name`) for messages.
@@ -93,12 +121,7 @@ pub fn parse_documents(file: &str, text: &str) -> Result<Vec<Document>, SyntaxEr
             message: e.to_string(),
         })?;
         if !value.is_null() {
-            docs.push(Document {
-                file: file.into(),
-                index: i,
-                value,
-                pos,
-            });
+            docs.push(Document::new(file, i, value, pos));
         }
     }
     Ok(docs)
