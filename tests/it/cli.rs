@@ -140,6 +140,21 @@ fn tag_only_images_warn_and_strict_makes_them_fatal() {
     assert!(out.join("kustomization.yaml").exists());
 }
 
+/// `kubeward render -o - -f examples/minimal/kubeward.yaml --templates DIR`, asserted.
+fn render_minimal_with(templates: impl AsRef<std::path::Path>) -> assert_cmd::assert::Assert {
+    kubeward()
+        .args([
+            "render",
+            "-o",
+            "-",
+            "-f",
+            "examples/minimal/kubeward.yaml",
+            "--templates",
+        ])
+        .arg(templates.as_ref())
+        .assert()
+}
+
 fn override_deployment(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();
     let original =
@@ -186,17 +201,7 @@ fn a_template_with_a_typo_is_a_schema_error_with_its_path() {
             "runAsNonroot: true\n            runAsUser",
         )
     });
-    kubeward()
-        .args([
-            "render",
-            "-o",
-            "-",
-            "-f",
-            "examples/minimal/kubeward.yaml",
-            "--templates",
-        ])
-        .arg(t.path().join("templates"))
-        .assert()
+    render_minimal_with(t.path().join("templates"))
         .code(1)
         .stderr(predicate::str::contains("error[schema]"))
         .stderr(predicate::str::contains(
@@ -207,17 +212,7 @@ fn a_template_with_a_typo_is_a_schema_error_with_its_path() {
 #[test]
 fn a_template_that_emits_an_undeclared_kind_is_refused() {
     let t = override_deployment(|s| s.replace("kind: Deployment", "kind: StatefulSet"));
-    kubeward()
-        .args([
-            "render",
-            "-o",
-            "-",
-            "-f",
-            "examples/minimal/kubeward.yaml",
-            "--templates",
-        ])
-        .arg(t.path().join("templates"))
-        .assert()
+    render_minimal_with(t.path().join("templates"))
         .code(2)
         .stderr(
             predicate::str::contains("deployment.yaml.hbs")
@@ -228,17 +223,7 @@ fn a_template_that_emits_an_undeclared_kind_is_refused() {
 #[test]
 fn a_template_with_raw_output_is_refused() {
     let t = override_deployment(|s| s.replace("image: {{image}}", "image: {{{image}}}"));
-    kubeward()
-        .args([
-            "render",
-            "-o",
-            "-",
-            "-f",
-            "examples/minimal/kubeward.yaml",
-            "--templates",
-        ])
-        .arg(t.path().join("templates"))
-        .assert()
+    render_minimal_with(t.path().join("templates"))
         .code(2)
         .stderr(predicate::str::contains("raw output"));
 }
@@ -248,17 +233,7 @@ fn an_unknown_template_override_is_refused() {
     let t = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(t.path().join("app")).unwrap();
     std::fs::write(t.path().join("app/deploymnet.yaml.hbs"), "x").unwrap();
-    kubeward()
-        .args([
-            "render",
-            "-o",
-            "-",
-            "-f",
-            "examples/minimal/kubeward.yaml",
-            "--templates",
-        ])
-        .arg(t.path())
-        .assert()
+    render_minimal_with(t.path())
         .code(2)
         .stderr(predicate::str::contains("overrides no built-in template"));
 }

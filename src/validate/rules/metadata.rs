@@ -2,20 +2,10 @@
 
 use super::container::{has_private_key, sensitive_name};
 use super::select::{key_path, string_map, template_meta_path};
-use super::{Hit, WORKLOADS_AND_SERVICES, get, rule};
+use super::{CONTROLLERS, Hit, WORKLOADS_AND_SERVICES, get, rule};
 use crate::spec::names::{is_dns_subdomain, is_label_value};
 use crate::validate::Document;
 use crate::validate::schema::API_KINDS;
-
-const CONTROLLERS: &[&str] = &[
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "ReplicationController",
-    "Job",
-    "CronJob",
-];
 
 const NAME: &str = "app.kubernetes.io/name";
 const INSTANCE: &str = "app.kubernetes.io/instance";

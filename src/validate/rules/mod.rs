@@ -82,19 +82,8 @@ macro_rules! rule {
 }
 pub(crate) use rule;
 
-/// Kinds that carry a pod template (or are a pod).
-pub const POD_KINDS: &[&str] = &[
-    "Pod",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "ReplicationController",
-    "Job",
-    "CronJob",
-];
-
-/// [`POD_KINDS`] and Services: the objects that carry ports and app labels.
+/// Kinds that carry a pod template (or are a pod), then Services: the objects that carry
+/// ports and app labels.
 pub const WORKLOADS_AND_SERVICES: &[&str] = &[
     "Pod",
     "Deployment",
@@ -106,6 +95,14 @@ pub const WORKLOADS_AND_SERVICES: &[&str] = &[
     "CronJob",
     "Service",
 ];
+
+/// Kinds that carry a pod template (or are a pod).
+pub const POD_KINDS: &[&str] = WORKLOADS_AND_SERVICES
+    .split_at(WORKLOADS_AND_SERVICES.len() - 1)
+    .0;
+
+/// Kinds whose pods a controller manages: [`POD_KINDS`] without Pod.
+pub const CONTROLLERS: &[&str] = POD_KINDS.split_at(1).1;
 
 /// Every rule, in catalogue order.
 pub static RULES: &[&dyn Rule] = &[
