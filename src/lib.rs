@@ -6,9 +6,10 @@
 //! decision, one view per object) → [`render`] (handlebars templates) → [`validate`]
 //! (strict schema and rules) → [`output`] (atomic write). `kubeward check` reads any
 //! manifests with [`input`], runs [`validate`] and formats the result with [`report`].
+//!
+//! The command line (clap) is not part of the library: it lives in the binary (`src/cli/`).
 
 pub mod bundle;
-pub mod cli;
 pub mod diag;
 pub mod input;
 pub mod output;

@@ -1,5 +1,8 @@
-//! The `kubeward` binary: everything lives in the library; this only sets the exit code.
+//! The `kubeward` binary: the command line (clap) over the library; it only parses
+//! arguments, calls the library and sets the exit code.
+
+mod cli;
 
 fn main() -> std::process::ExitCode {
-    kubeward::cli::main()
+    cli::main()
 }

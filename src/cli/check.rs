@@ -7,12 +7,12 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use crate::diag::Severity;
-use crate::input;
-use crate::report::{self, catalogue as doc};
-use crate::validate::catalogue::{lookup, suggest, suggest_rule};
-use crate::validate::rules::find;
-use crate::validate::{Options, validate};
+use kubeward::diag::Severity;
+use kubeward::input;
+use kubeward::report::{self, catalogue as doc};
+use kubeward::validate::catalogue::{lookup, suggest, suggest_rule};
+use kubeward::validate::rules::find;
+use kubeward::validate::{Options, validate};
 
 use super::{FINDINGS, OK, USAGE};
 

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value, json};
 
-use crate::spec::names::{dns_label_help, is_dns_label};
-use crate::spec::quantity::parse_milli;
-use crate::spec::{load_checked, parse_checked};
+use kubeward::spec::names::{dns_label_help, is_dns_label};
+use kubeward::spec::quantity::parse_milli;
+use kubeward::spec::{load_checked, parse_checked};
 
 use super::render::{emit, report_spec};
 use super::{OutputArgs, USAGE};

@@ -2,11 +2,11 @@
 
 use std::io::Write;
 
-use crate::bundle::{RenderError, render};
-use crate::diag::{Diagnostic, render_all};
-use crate::output::{stream, write_bundle};
-use crate::render::{embedded, with_overrides};
-use crate::spec::{LoadedSpec, load_checked};
+use kubeward::bundle::{RenderError, render};
+use kubeward::diag::{Diagnostic, render_all};
+use kubeward::output::{stream, write_bundle};
+use kubeward::render::{embedded, with_overrides};
+use kubeward::spec::{LoadedSpec, load_checked};
 
 use super::{FINDINGS, OK, OutputArgs, RenderArgs, USAGE};
 
@@ -106,7 +106,7 @@ pub(super) fn emit(spec: &LoadedSpec, warnings: Vec<Diagnostic>, args: &OutputAr
 
 /// Write the applied manifests as one stream; files that are not API objects (the audit
 /// policy) are named on stderr instead.
-fn write_stream(bundle: &crate::bundle::Bundle) -> u8 {
+fn write_stream(bundle: &kubeward::bundle::Bundle) -> u8 {
     let manifests: Vec<(String, String)> = bundle
         .files
         .iter()
