@@ -12,6 +12,7 @@
 pub mod bundle;
 pub mod diag;
 pub mod input;
+pub mod k8s;
 pub mod output;
 pub mod plan;
 pub mod render;

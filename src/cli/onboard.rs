@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value, json};
 
-use kubeward::spec::names::{dns_label_help, is_dns_label};
-use kubeward::spec::quantity::parse_milli;
+use kubeward::k8s::names::{dns_label_help, is_dns_label};
+use kubeward::k8s::quantity::parse_milli;
 use kubeward::spec::{load_checked, parse_checked};
 
 use super::render::{emit, report_spec};

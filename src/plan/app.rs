@@ -2,7 +2,8 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::spec::{App, LoadedSpec, PortRef, Probe, names::parse_image};
+use crate::k8s::image::parse_image;
+use crate::spec::{App, LoadedSpec, PortRef, Probe};
 
 use super::defaults::{REPLICAS, USER, resolve_resources};
 use super::{PlannedObject, app_labels, selector_labels};
@@ -95,7 +96,7 @@ fn deployment_view(spec: &LoadedSpec, app: &App, mut view: Value) -> Value {
         );
     }
     if let Ok(image) = parse_image(&app.image)
-        && let Some(tag) = image.tag.filter(|t| crate::spec::names::is_label_value(t))
+        && let Some(tag) = image.tag.filter(|t| crate::k8s::names::is_label_value(t))
     {
         view["labels"]["app.kubernetes.io/version"] = tag.into();
     }
@@ -204,6 +205,6 @@ mod tests {
         assert_eq!(volume_name("/_/", 2), "w2");
         let long = format!("/{}", "a".repeat(100));
         let n = volume_name(&long, 3);
-        assert!(n.len() <= 63 && crate::spec::names::is_dns_label(&n), "{n}");
+        assert!(n.len() <= 63 && crate::k8s::names::is_dns_label(&n), "{n}");
     }
 }

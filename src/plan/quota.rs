@@ -2,7 +2,7 @@
 //! requests and limits) must fit its ResourceQuota; each container must fit its limits.
 
 use crate::diag::Diagnostic;
-use crate::spec::quantity::{format_milli, parse_milli};
+use crate::k8s::quantity::{format_milli, parse_milli};
 use crate::spec::{LoadedSpec, Namespace};
 
 use super::defaults::{QUOTA_LIMITS, QUOTA_PODS, QUOTA_REQUESTS, REPLICAS, resolve_resources};
@@ -138,7 +138,7 @@ fn check_defaults(spec: &LoadedSpec, ni: usize, out: &mut Vec<Diagnostic>) {
             })
             .map(|q| q.0.clone())
             .unwrap_or_else(|| {
-                crate::spec::quantity::format_milli(quota_value(ns, "limits", res), res == "cpu")
+                crate::k8s::quantity::format_milli(quota_value(ns, "limits", res), res == "cpu")
             });
         let (req, lim) = (d.request(res), d.limit(res));
         let (Ok(r), Ok(l), Ok(m)) = (parse_milli(req), parse_milli(lim), parse_milli(&max)) else {

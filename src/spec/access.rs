@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use crate::diag::Diagnostic;
 
 use super::load::LoadedSpec;
-use super::names::is_dns_label;
 use super::types::{AccessRole, ApiAccess, SubjectKind};
+use crate::k8s::names::is_dns_label;
 
 /// Namespaced resources `read` may get, list and watch, by API group. Never Secrets.
 pub const READ: &[(&str, &[&str])] = &[
@@ -229,7 +229,7 @@ pub(crate) fn check_access(s: &LoadedSpec, out: &mut Vec<Diagnostic>) {
             }
             if a.subject.kind == SubjectKind::ServiceAccount {
                 let ok = match name.split_once('/') {
-                    Some((n, sa)) => is_dns_label(n) && super::names::is_dns_subdomain(sa),
+                    Some((n, sa)) => is_dns_label(n) && crate::k8s::names::is_dns_subdomain(sa),
                     None => false,
                 };
                 if !ok {

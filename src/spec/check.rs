@@ -7,10 +7,10 @@ use std::collections::{BTreeSet, HashMap};
 use crate::diag::Diagnostic;
 
 use super::load::LoadedSpec;
-use super::names::{Cidr, dns_label_help, is_dns_label, is_label_value};
-use super::quantity::parse_milli;
 use super::types::{CpuMemory, PodSecurity, ResourceSet};
 use super::{check_app, check_flow};
+use crate::k8s::names::{Cidr, dns_label_help, is_dns_label, is_label_value};
+use crate::k8s::quantity::parse_milli;
 
 /// Oldest and newest Kubernetes minor versions kubeward renders for.
 pub const OLDEST_MINOR: u32 = 30;

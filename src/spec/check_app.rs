@@ -6,14 +6,14 @@ use crate::diag::Diagnostic;
 
 use super::check::{check_resource_set, namespace_list};
 use super::load::LoadedSpec;
-use super::names::{
-    dns_label_help, is_config_key, is_dns_label, is_dns_subdomain, is_env_name, is_port_name,
-    parse_image,
-};
 use super::types::{App, PodSecurity, PortRef};
+use crate::k8s::image::parse_image;
+use crate::k8s::names::{
+    dns_label_help, is_config_key, is_dns_label, is_dns_subdomain, is_env_name, is_port_name,
+};
 
 /// Capabilities Pod Security `baseline` lets a container add.
-use crate::validate::rules::psa::DEFAULT_CAPS as BASELINE_CAPS;
+use crate::k8s::psa::BASELINE_CAPS;
 
 pub(crate) fn check_apps(s: &LoadedSpec, out: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
@@ -371,7 +371,7 @@ fn check_capabilities(s: &LoadedSpec, i: usize, app: &App, out: &mut Vec<Diagnos
     for (j, cap) in app.capabilities.iter().enumerate() {
         let path = format!("apps[{i}].capabilities[{j}]");
         let allowed = match level {
-            PodSecurity::Restricted => cap == "NET_BIND_SERVICE",
+            PodSecurity::Restricted => cap == crate::k8s::psa::RESTRICTED_ADDABLE_CAP,
             PodSecurity::Baseline => BASELINE_CAPS.contains(&cap.as_str()),
             PodSecurity::Privileged => {
                 cap != "ALL"

@@ -3,8 +3,8 @@
 use crate::diag::Diagnostic;
 
 use super::load::LoadedSpec;
-use super::names::Cidr;
 use super::types::{App, Flow, FlowTarget, PortRef, Protocol, Spec};
+use crate::k8s::names::Cidr;
 
 /// The source of `from: ingress`.
 pub const INGRESS: &str = "ingress";

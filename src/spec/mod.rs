@@ -5,8 +5,6 @@ mod check;
 mod check_app;
 mod check_flow;
 mod load;
-pub mod names;
-pub mod quantity;
 mod types;
 
 pub use check::{NEWEST_MINOR, OLDEST_MINOR, check, kubernetes_minor};

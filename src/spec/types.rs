@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::k8s::{PodSecurity, Protocol};
+
 /// The whole spec file.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -40,26 +42,6 @@ pub struct Namespace {
     pub ingress_from: Option<String>,
     #[serde(default)]
     pub access: Vec<Access>,
-}
-
-/// Pod Security Standards level enforced on a namespace.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum PodSecurity {
-    Privileged,
-    Baseline,
-    #[default]
-    Restricted,
-}
-
-impl PodSecurity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PodSecurity::Privileged => "privileged",
-            PodSecurity::Baseline => "baseline",
-            PodSecurity::Restricted => "restricted",
-        }
-    }
 }
 
 /// A Kubernetes quantity as the user wrote it (`"2"`, `500m`, `4Gi`; a bare YAML number
@@ -189,29 +171,6 @@ pub struct App {
     pub api_access: ApiAccess,
     pub command: Option<Vec<String>>,
     pub args: Option<Vec<String>>,
-}
-
-#[derive(
-    Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash, Default, PartialOrd, Ord,
-)]
-pub enum Protocol {
-    #[default]
-    #[serde(rename = "TCP")]
-    Tcp,
-    #[serde(rename = "UDP")]
-    Udp,
-    #[serde(rename = "SCTP")]
-    Sctp,
-}
-
-impl Protocol {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Protocol::Tcp => "TCP",
-            Protocol::Udp => "UDP",
-            Protocol::Sctp => "SCTP",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]

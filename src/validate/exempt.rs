@@ -12,7 +12,7 @@ use super::catalogue::{self, EXEMPTION_REASON};
 use super::{Document, Finding, rules};
 
 /// The annotation that exempts an object from rules.
-pub const ANNOTATION: &str = "kubeward.dev/exempt";
+pub use crate::k8s::keys::EXEMPT as ANNOTATION;
 
 /// One `rule-id: reason` entry of the annotation.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use super::container::{has_private_key, sensitive_name};
 use super::select::{key_path, string_map, template_meta_path};
 use super::{CONTROLLERS, Hit, WORKLOADS_AND_SERVICES, get, rule};
-use crate::spec::names::{is_dns_subdomain, is_label_value};
+use crate::k8s::names::{is_dns_subdomain, is_label_value};
 use crate::validate::Document;
 use crate::validate::schema::API_KINDS;
 

@@ -82,27 +82,7 @@ macro_rules! rule {
 }
 pub(crate) use rule;
 
-/// Kinds that carry a pod template (or are a pod), then Services: the objects that carry
-/// ports and app labels.
-pub const WORKLOADS_AND_SERVICES: &[&str] = &[
-    "Pod",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "ReplicationController",
-    "Job",
-    "CronJob",
-    "Service",
-];
-
-/// Kinds that carry a pod template (or are a pod).
-pub const POD_KINDS: &[&str] = WORKLOADS_AND_SERVICES
-    .split_at(WORKLOADS_AND_SERVICES.len() - 1)
-    .0;
-
-/// Kinds whose pods a controller manages: [`POD_KINDS`] without Pod.
-pub const CONTROLLERS: &[&str] = POD_KINDS.split_at(1).1;
+pub use crate::k8s::kind::{CONTROLLERS, POD_KINDS, WORKLOADS_AND_SERVICES};
 
 /// Every rule, in catalogue order.
 pub static RULES: &[&dyn Rule] = &[

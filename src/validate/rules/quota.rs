@@ -5,7 +5,7 @@
 use serde_yaml::Value;
 
 use super::{Hit, get, pod_spec, rule};
-use crate::spec::quantity::{format_milli, parse_milli};
+use crate::k8s::quantity::{format_milli, parse_milli};
 use crate::validate::Document;
 
 /// Pods a workload runs at once during a rollout: replicas plus its surge.

@@ -7,7 +7,7 @@ use super::select::{
     has_namespace, items, key_path, map_selects, ns, pod_labels, string_map, workloads,
 };
 use super::{Hit, POD_KINDS, WORKLOADS_AND_SERVICES, cname, containers, get, pod_spec, rule};
-use crate::spec::names::{is_dns_label, is_port_name};
+use crate::k8s::names::{is_dns_label, is_port_name};
 use crate::validate::Document;
 
 rule!(ServiceTypeClusterIp {

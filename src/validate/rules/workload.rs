@@ -3,8 +3,8 @@
 use serde_yaml::Value;
 
 use super::{Hit, POD_KINDS, cname, containers, get, main_containers, pod_spec, rule};
-use crate::spec::names::parse_image;
-use crate::spec::quantity::parse_milli;
+use crate::k8s::image::parse_image;
+use crate::k8s::quantity::parse_milli;
 use crate::validate::Document;
 
 /// Kinds whose containers run for a long time (probes apply).

@@ -14,32 +14,7 @@ use super::select::{strings, template_meta_path};
 use super::{Hit, cname, containers, get, pod_spec};
 use crate::validate::Document;
 
-/// A Pod Security Standards level, weakest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
-    Privileged,
-    Baseline,
-    Restricted,
-}
-
-impl Level {
-    pub fn parse(s: &str) -> Option<Level> {
-        match s {
-            "privileged" => Some(Level::Privileged),
-            "baseline" => Some(Level::Baseline),
-            "restricted" => Some(Level::Restricted),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Privileged => "privileged",
-            Level::Baseline => "baseline",
-            Level::Restricted => "restricted",
-        }
-    }
-}
+pub use crate::k8s::psa::Level;
 
 /// A pod as admission sees it.
 pub struct Pod<'a> {
@@ -157,21 +132,7 @@ pub fn violations(doc: &Document, level: Level) -> Vec<(&'static Control, Hit)> 
 }
 
 /// Capabilities a container runtime grants by default (the baseline may add these).
-pub(crate) const DEFAULT_CAPS: &[&str] = &[
-    "AUDIT_WRITE",
-    "CHOWN",
-    "DAC_OVERRIDE",
-    "FOWNER",
-    "FSETID",
-    "KILL",
-    "MKNOD",
-    "NET_BIND_SERVICE",
-    "SETFCAP",
-    "SETGID",
-    "SETPCAP",
-    "SETUID",
-    "SYS_CHROOT",
-];
+pub(crate) use crate::k8s::psa::BASELINE_CAPS as DEFAULT_CAPS;
 
 pub(super) fn added_caps(p: &Pod, bad: impl Fn(&str) -> bool) -> Vec<Hit> {
     p.each(|c| {

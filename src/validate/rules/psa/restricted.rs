@@ -114,7 +114,7 @@ pub fn capabilities(p: &Pod) -> Vec<Hit> {
         })
     });
     out.extend(added_caps(p, |x| {
-        x != "NET_BIND_SERVICE" && DEFAULT_CAPS.contains(&x)
+        x != crate::k8s::psa::RESTRICTED_ADDABLE_CAP && DEFAULT_CAPS.contains(&x)
     }));
     out
 }

@@ -1,0 +1,70 @@
+//! Object kinds kubeward reasons about: which carry a pod template, which carry ports and
+//! app labels, which manage pods.
+
+/// Kinds that carry a pod template (or are a pod), then Services: the objects that carry
+/// ports and app labels.
+pub const WORKLOADS_AND_SERVICES: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+    "Service",
+];
+
+/// Kinds that carry a pod template (or are a pod).
+pub const POD_KINDS: &[&str] = WORKLOADS_AND_SERVICES
+    .split_at(WORKLOADS_AND_SERVICES.len() - 1)
+    .0;
+
+/// Kinds whose pods a controller manages: [`POD_KINDS`] without Pod.
+pub const CONTROLLERS: &[&str] = POD_KINDS.split_at(1).1;
+
+/// An object type: its `apiVersion` and `kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Kind {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+}
+
+impl Kind {
+    pub const fn new(api_version: &'static str, kind: &'static str) -> Self {
+        Kind { api_version, kind }
+    }
+
+    /// Whether objects of this kind carry a pod template (or are a pod).
+    pub fn has_pods(&self) -> bool {
+        POD_KINDS.contains(&self.kind)
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.api_version, self.kind)
+    }
+}
+
+/// The kinds kubeward renders.
+pub const NAMESPACE: Kind = Kind::new("v1", "Namespace");
+pub const RESOURCE_QUOTA: Kind = Kind::new("v1", "ResourceQuota");
+pub const LIMIT_RANGE: Kind = Kind::new("v1", "LimitRange");
+pub const SERVICE_ACCOUNT: Kind = Kind::new("v1", "ServiceAccount");
+pub const SERVICE: Kind = Kind::new("v1", "Service");
+pub const CONFIG_MAP: Kind = Kind::new("v1", "ConfigMap");
+pub const DEPLOYMENT: Kind = Kind::new("apps/v1", "Deployment");
+pub const POD_DISRUPTION_BUDGET: Kind = Kind::new("policy/v1", "PodDisruptionBudget");
+pub const NETWORK_POLICY: Kind = Kind::new("networking.k8s.io/v1", "NetworkPolicy");
+pub const ROLE: Kind = Kind::new("rbac.authorization.k8s.io/v1", "Role");
+pub const ROLE_BINDING: Kind = Kind::new("rbac.authorization.k8s.io/v1", "RoleBinding");
+pub const VALIDATING_ADMISSION_POLICY: Kind = Kind::new(
+    "admissionregistration.k8s.io/v1",
+    "ValidatingAdmissionPolicy",
+);
+pub const VALIDATING_ADMISSION_POLICY_BINDING: Kind = Kind::new(
+    "admissionregistration.k8s.io/v1",
+    "ValidatingAdmissionPolicyBinding",
+);
+pub const AUDIT_POLICY: Kind = Kind::new("audit.k8s.io/v1", "Policy");
