@@ -1,11 +1,11 @@
-//! The render pipeline as one call: checked spec → plan → render → validate, in memory.
+//! The render pipeline as one call: resolved model → plan → render → validate, in memory.
 
 use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::plan;
 use crate::render::{Renderer, Template, TemplateError};
-use crate::spec::LoadedSpec;
+use crate::resolve::Model;
 use crate::validate::{self, Finding, Report};
 
 /// A rendered and validated bundle, ready to write.
@@ -15,7 +15,7 @@ pub struct Bundle {
     pub files: Vec<(String, String)>,
     /// The files applied with the bundle (listed in `kustomization.yaml`), in order.
     pub resources: Vec<String>,
-    /// Warnings from the spec, the plan and the validation of the output.
+    /// Warnings from the spec and from the validation of the output.
     pub warnings: Vec<Diagnostic>,
     pub report: Report,
 }
@@ -23,8 +23,6 @@ pub struct Bundle {
 /// Why a render produced nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    #[error("the spec has errors")]
-    Spec(Vec<Diagnostic>),
     #[error("template error: {0}")]
     Template(#[from] TemplateError),
     /// The rendered output failed validation: a template (or its override) is wrong.
@@ -36,13 +34,14 @@ pub enum RenderError {
     },
 }
 
-/// Render a checked spec with a template set. `spec_warnings` are carried into the bundle.
+/// Render a resolved model with a template set. `spec_warnings` (from `resolve`) are
+/// carried into the bundle.
 pub fn render(
-    spec: &LoadedSpec,
+    model: &Model,
     spec_warnings: Vec<Diagnostic>,
     templates: BTreeMap<String, Template>,
 ) -> Result<Bundle, RenderError> {
-    let plan = plan(spec).map_err(RenderError::Spec)?;
+    let plan = plan(model);
     let renderer = Renderer::new(templates)?;
     let rendered = renderer.render(&plan)?;
     let origins: BTreeMap<String, String> = rendered
@@ -72,10 +71,9 @@ pub fn render(
     let kustomization = crate::output::kustomization(&resources);
     files.push(("kustomization.yaml".into(), kustomization));
     let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-    let readme = crate::output::bundle_readme(spec, &paths);
+    let readme = crate::output::bundle_readme(model, &paths);
     files.push(("README.md".into(), readme));
     let mut warnings = spec_warnings;
-    warnings.extend(plan.warnings);
     // Output warnings that restate a spec warning (same rule) are not repeated.
     let spec_codes: Vec<Option<String>> = warnings.iter().map(|w| w.code.clone()).collect();
     for f in &report.findings {

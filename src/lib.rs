@@ -2,10 +2,13 @@
 //! them and which traffic may flow — into hardened Kubernetes manifests that validate
 //! themselves.
 //!
-//! The flow of data: [`spec`] (the user's words, with positions) → [`plan`] (every
-//! decision, one view per object) → [`render`] (handlebars templates) → [`validate`]
-//! (strict schema and rules) → [`output`] (atomic write). `kubeward check` reads any
-//! manifests with [`input`], runs [`validate`] and formats the result with [`report`].
+//! The flow of data: [`spec`] (the user's words, with positions) → [`resolve`] (checks,
+//! defaults and every fact decided once, into a [`resolve::Model`]) → [`plan`] (objects,
+//! names and one typed view per object) → [`render`] (handlebars templates) →
+//! [`validate`] (strict schema and rules) → [`output`] (atomic write); [`bundle`] runs
+//! plan to validate as one call. [`k8s`] is the vocabulary every layer shares.
+//! `kubeward check` reads any manifests with [`input`], runs [`validate`] and formats the
+//! result with [`report`].
 //!
 //! The command line (clap) is not part of the library: it lives in the binary (`src/cli/`).
 
@@ -17,6 +20,7 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod report;
+pub mod resolve;
 pub mod source;
 pub mod spec;
 pub mod validate;

@@ -4,11 +4,11 @@
 
 use std::path::PathBuf;
 
-use serde_json::{Map, Value, json};
-
-use kubeward::k8s::names::{dns_label_help, is_dns_label};
-use kubeward::k8s::quantity::parse_milli;
-use kubeward::spec::{load_checked, parse_checked};
+use kubeward::resolve::resolve;
+use kubeward::spec::{
+    Access, AccessRole, ArgMap, CpuMemory, LoadedSpec, Namespace, Quantity, Quota, Spec, Subject,
+    SubjectKind, load,
+};
 
 use super::render::{emit, report_spec};
 use super::{OutputArgs, USAGE};
@@ -61,16 +61,17 @@ pub struct OnboardArgs {
 
 pub fn run(args: &OnboardArgs) -> u8 {
     let loaded = match &args.file {
-        Some(path) => load_checked(path),
+        Some(path) => load(path),
         None => match spec_from_flags(args) {
-            Ok(text) => parse_checked("<onboard flags>", &text),
+            Ok(spec) => Ok(spec),
             Err(e) => {
                 eprintln!("error: {}\n  help: {}", e.0, e.1);
                 return USAGE;
             }
         },
     };
-    match loaded {
+    let resolved = loaded.and_then(|spec| resolve(&spec).map(|r| (spec, r)));
+    match resolved {
         Ok((spec, _)) if !spec.spec.apps.is_empty() => {
             eprintln!(
                 "error: {} declares apps; `onboard` renders namespaces only\n  help: use `kubeward render -f {}`",
@@ -78,22 +79,8 @@ pub fn run(args: &OnboardArgs) -> u8 {
             );
             USAGE
         }
-        Ok((mut spec, warnings)) => {
-            if args.file.is_none() {
-                spec.synthetic = true;
-                spec.file = "onboard".into();
-            }
-            emit(&spec, warnings, &args.out)
-        }
-        Err(mut diags) => {
-            if args.file.is_none() {
-                // The spec was built from flags: its positions mean nothing to the user.
-                for d in &mut diags {
-                    d.file = "onboard".into();
-                    d.pos = None;
-                    d.snippet = None;
-                }
-            }
+        Ok((_, resolved)) => emit(&resolved.model, resolved.warnings, &args.out),
+        Err(diags) => {
             report_spec(&diags);
             USAGE
         }
@@ -103,85 +90,91 @@ pub fn run(args: &OnboardArgs) -> u8 {
 /// A flag problem: message and help.
 struct FlagError(String, String);
 
-/// Build spec text from the flags, checking each value first so that messages name the flag.
-fn spec_from_flags(a: &OnboardArgs) -> Result<String, FlagError> {
-    for ns in &a.namespaces {
-        if !is_dns_label(ns) {
-            return Err(FlagError(
-                format!("`{ns}` is not a valid namespace name"),
-                dns_label_help(ns),
-            ));
-        }
-    }
-    for (flag, q) in [
-        ("--quota-cpu", &a.quota_cpu),
-        ("--quota-memory", &a.quota_memory),
-    ] {
-        if let Some(q) = q {
-            parse_milli(q).map_err(|e| {
-                FlagError(
-                    format!("{flag}: {e}"),
-                    "give a Kubernetes quantity, e.g. `4` or `8Gi`".into(),
-                )
-            })?;
-        }
-    }
+/// Build the spec from the flags, remembering which flag set each part so that
+/// `resolve`'s messages name the flag.
+fn spec_from_flags(a: &OnboardArgs) -> Result<LoadedSpec, FlagError> {
+    let mut args = ArgMap::default();
     let mut access = Vec::new();
-    for (role, subjects, exec) in [
-        ("admin", &a.admin, a.exec),
-        ("write", &a.writer, a.exec),
-        ("read", &a.reader, false),
+    for (role, flag, subjects, exec) in [
+        (AccessRole::Admin, "--admin", &a.admin, a.exec),
+        (AccessRole::Write, "--writer", &a.writer, a.exec),
+        (AccessRole::Read, "--reader", &a.reader, false),
     ] {
         for s in subjects {
             let (kind, name) = parse_subject(s)?;
-            access.push(
-                json!({ "subject": { "kind": kind, "name": name }, "role": role, "exec": exec }),
-            );
+            access.push((
+                format!("{flag} {s}"),
+                Access {
+                    subject: Subject { kind, name },
+                    role,
+                    resources: None,
+                    exec,
+                },
+            ));
         }
     }
-    let mut quota = Map::new();
-    if let Some(p) = a.quota_pods {
-        quota.insert("pods".into(), p.into());
-    }
-    let mut both = Map::new();
-    if let Some(c) = &a.quota_cpu {
-        both.insert("cpu".into(), c.as_str().into());
-    }
-    if let Some(m) = &a.quota_memory {
-        both.insert("memory".into(), m.as_str().into());
-    }
-    if !both.is_empty() {
-        quota.insert("requests".into(), Value::Object(both.clone()));
-        quota.insert("limits".into(), Value::Object(both));
-    }
-    let namespaces: Vec<Value> = a
-        .namespaces
-        .iter()
-        .map(|n| {
-            let mut ns = json!({ "name": n, "access": access });
-            if let Some(t) = &a.team {
-                ns["team"] = t.as_str().into();
+    let both = |cpu: &Option<String>, memory: &Option<String>| CpuMemory {
+        cpu: cpu.clone().map(Quantity),
+        memory: memory.clone().map(Quantity),
+    };
+    let quota = Quota {
+        pods: a.quota_pods,
+        requests: Some(both(&a.quota_cpu, &a.quota_memory)),
+        limits: Some(both(&a.quota_cpu, &a.quota_memory)),
+        node_ports: None,
+        load_balancers: None,
+    };
+    let mut namespaces = Vec::new();
+    for (i, name) in a.namespaces.iter().enumerate() {
+        let at = format!("namespaces[{i}]");
+        args.set(format!("{at}.name"), name.clone());
+        if let Some(t) = &a.team {
+            args.set(format!("{at}.team"), format!("--team {t}"));
+        }
+        if let Some(f) = &a.ingress_from {
+            args.set(format!("{at}.ingressFrom"), format!("--ingress-from {f}"));
+        }
+        for prefix in ["requests", "limits"] {
+            if let Some(c) = &a.quota_cpu {
+                args.set(
+                    format!("{at}.quota.{prefix}.cpu"),
+                    format!("--quota-cpu {c}"),
+                );
             }
-            if !quota.is_empty() {
-                ns["quota"] = Value::Object(quota.clone());
+            if let Some(m) = &a.quota_memory {
+                args.set(
+                    format!("{at}.quota.{prefix}.memory"),
+                    format!("--quota-memory {m}"),
+                );
             }
-            if let Some(i) = &a.ingress_from {
-                ns["ingressFrom"] = i.as_str().into();
-            }
-            ns
-        })
-        .collect();
-    // Onboarding manages namespaces only; the API-server audit policy belongs to `render`.
-    let mut spec = json!({ "version": 1, "audit": false, "namespaces": namespaces });
+        }
+        for (j, (flag, _)) in access.iter().enumerate() {
+            args.set(format!("{at}.access[{j}]"), flag.clone());
+        }
+        namespaces.push(Namespace {
+            name: name.clone(),
+            team: a.team.clone(),
+            quota: Some(quota.clone()),
+            ingress_from: a.ingress_from.clone(),
+            access: access.iter().map(|(_, g)| g.clone()).collect(),
+            ..Namespace::default()
+        });
+    }
     if let Some(k) = &a.kubernetes {
-        spec["kubernetes"] = k.as_str().into();
+        args.set("kubernetes", format!("--kubernetes {k}"));
     }
-    serde_yaml::to_string(&spec)
-        .map_err(|e| FlagError(e.to_string(), "report this as a bug".into()))
+    let spec = Spec {
+        kubernetes: a.kubernetes.clone(),
+        // Onboarding manages namespaces only; the API-server audit policy belongs to `render`.
+        audit: Some(false),
+        namespaces,
+        ..Spec::default()
+    };
+    Ok(LoadedSpec::from_args(spec, "onboard", args))
 }
 
 /// `user:alice`, `group:payments-leads`, `serviceaccount:ci/deployer` (or `sa:`).
-fn parse_subject(s: &str) -> Result<(&'static str, String), FlagError> {
+fn parse_subject(s: &str) -> Result<(SubjectKind, String), FlagError> {
     let help = "write `user:NAME`, `group:NAME` or `serviceaccount:NAMESPACE/NAME`".to_string();
     let (kind, name) = s.split_once(':').ok_or_else(|| {
         FlagError(
@@ -190,9 +183,9 @@ fn parse_subject(s: &str) -> Result<(&'static str, String), FlagError> {
         )
     })?;
     let kind = match kind {
-        "user" | "User" => "User",
-        "group" | "Group" => "Group",
-        "serviceaccount" | "ServiceAccount" | "sa" => "ServiceAccount",
+        "user" | "User" => SubjectKind::User,
+        "group" | "Group" => SubjectKind::Group,
+        "serviceaccount" | "ServiceAccount" | "sa" => SubjectKind::ServiceAccount,
         other => return Err(FlagError(format!("`{other}` is not a subject kind"), help)),
     };
     if name.is_empty() {
@@ -209,15 +202,15 @@ mod tests {
     fn subjects_parse() {
         assert_eq!(
             parse_subject("user:alice").ok().unwrap(),
-            ("User", "alice".to_string())
+            (SubjectKind::User, "alice".to_string())
         );
         assert_eq!(
             parse_subject("group:oidc:devs").ok().unwrap(),
-            ("Group", "oidc:devs".to_string())
+            (SubjectKind::Group, "oidc:devs".to_string())
         );
         assert_eq!(
             parse_subject("sa:ci/deployer").ok().unwrap(),
-            ("ServiceAccount", "ci/deployer".to_string())
+            (SubjectKind::ServiceAccount, "ci/deployer".to_string())
         );
         assert!(parse_subject("alice").is_err());
         assert!(parse_subject("robot:x").is_err());

@@ -6,13 +6,13 @@ use kubeward::bundle::{RenderError, render};
 use kubeward::diag::{Diagnostic, render_all};
 use kubeward::output::{stream, write_bundle};
 use kubeward::render::{embedded, with_overrides};
-use kubeward::spec::{LoadedSpec, load_checked};
+use kubeward::resolve::{Model, load_resolved};
 
 use super::{FINDINGS, OK, OutputArgs, RenderArgs, USAGE};
 
 pub fn run(args: &RenderArgs) -> u8 {
-    match load_checked(&args.file) {
-        Ok((spec, warnings)) => emit(&spec, warnings, &args.out),
+    match load_resolved(&args.file) {
+        Ok((_, resolved)) => emit(&resolved.model, resolved.warnings, &args.out),
         Err(diags) => {
             report_spec(&diags);
             USAGE
@@ -20,8 +20,8 @@ pub fn run(args: &RenderArgs) -> u8 {
     }
 }
 
-/// Render a checked spec and write the bundle as `args` says.
-pub(super) fn emit(spec: &LoadedSpec, warnings: Vec<Diagnostic>, args: &OutputArgs) -> u8 {
+/// Render a resolved model and write the bundle as `args` says.
+pub(super) fn emit(model: &Model, warnings: Vec<Diagnostic>, args: &OutputArgs) -> u8 {
     let templates = match &args.templates {
         Some(dir) => with_overrides(dir),
         None => embedded(),
@@ -35,12 +35,8 @@ pub(super) fn emit(spec: &LoadedSpec, warnings: Vec<Diagnostic>, args: &OutputAr
             return USAGE;
         }
     };
-    let bundle = match render(spec, warnings, templates) {
+    let bundle = match render(model, warnings, templates) {
         Ok(b) => b,
-        Err(RenderError::Spec(diags)) => {
-            report_spec(&diags);
-            return USAGE;
-        }
         Err(RenderError::Template(e)) => {
             eprintln!(
                 "{e}\n  help: fix the template; values are passed as `{{{{name}}}}` (text) or `{{{{json value}}}}` (numbers, lists)"

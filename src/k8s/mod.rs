@@ -10,6 +10,10 @@ pub mod psa;
 pub mod quantity;
 
 pub use psa::Level as PodSecurity;
+pub use quantity::Quantity;
+
+/// Where the kubelet mounts a pod's service-account token, CA and namespace.
+pub const SERVICE_ACCOUNT_TOKEN_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +37,23 @@ impl Protocol {
             Protocol::Tcp => "TCP",
             Protocol::Udp => "UDP",
             Protocol::Sctp => "SCTP",
+        }
+    }
+}
+
+/// A port given by container-port name or by number (Kubernetes' IntOrString).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[serde(untagged)]
+pub enum PortRef {
+    Number(u32),
+    Name(String),
+}
+
+impl std::fmt::Display for PortRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PortRef::Number(n) => write!(f, "{n}"),
+            PortRef::Name(n) => write!(f, "`{n}`"),
         }
     }
 }

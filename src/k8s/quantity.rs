@@ -3,6 +3,58 @@
 //! CPU is counted in millicores, everything else in bytes (or units), so sums and
 //! comparisons for quota fit are exact.
 
+/// A valid quantity: the text as written (what the manifests carry) and its exact value in
+/// thousandths of its unit (what sums and comparisons use).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Quantity {
+    text: String,
+    milli: u128,
+}
+
+impl Quantity {
+    /// Parse a quantity as Kubernetes accepts it.
+    pub fn parse(s: &str) -> Result<Quantity, String> {
+        Ok(Quantity {
+            text: s.trim().to_string(),
+            milli: parse_milli(s)?,
+        })
+    }
+
+    /// A quantity kubeward itself decides (a documented default); panics on a bad literal,
+    /// which is a bug caught by every test that renders.
+    pub fn known(s: &str) -> Quantity {
+        Quantity::parse(s).unwrap_or_else(|e| panic!("bad built-in quantity: {e}"))
+    }
+
+    /// A quantity from an exact milli value, written as `format_milli` shows it.
+    pub fn from_milli(milli: u128, cpu: bool) -> Quantity {
+        Quantity {
+            text: format_milli(milli, cpu),
+            milli,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn milli(&self) -> u128 {
+        self.milli
+    }
+}
+
+impl std::fmt::Display for Quantity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl serde::Serialize for Quantity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
 /// Parse a quantity into thousandths of its unit (millicores for cpu, milli-bytes for
 /// memory), so that every valid quantity is an integer.
 pub fn parse_milli(s: &str) -> Result<u128, String> {

@@ -3,9 +3,9 @@
 
 use std::fmt::Write;
 
-use crate::spec::{
-    FlowTarget, INGRESS, KUBE_APISERVER, LoadedSpec, destination_port, flow_ports, resolve_app,
-};
+use crate::resolve::Model;
+use crate::resolve::access::role_name;
+use crate::resolve::model::{Destination, Flow, Source};
 
 /// Text safe inside a Markdown table cell or a Mermaid label.
 fn esc(s: &str) -> String {
@@ -18,9 +18,8 @@ fn esc(s: &str) -> String {
         .collect()
 }
 
-/// Render the README of a bundle rendered from `spec`; `files` are the bundle's paths.
-pub fn bundle_readme(spec: &LoadedSpec, files: &[&str]) -> String {
-    let s = &spec.spec;
+/// Render the README of a bundle rendered from `model`; `files` are the bundle's paths.
+pub fn bundle_readme(model: &Model, files: &[&str]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Kubernetes bundle rendered by kubeward\n");
     let _ = writeln!(
@@ -41,39 +40,37 @@ pub fn bundle_readme(spec: &LoadedSpec, files: &[&str]) -> String {
         out,
         "\n## Namespaces\n\n| namespace | team | Pod Security | apps |\n| --- | --- | --- | --- |"
     );
-    for ns in &s.namespaces {
-        let apps: Vec<&str> = s
-            .apps
-            .iter()
-            .filter(|a| a.namespace == ns.name)
-            .map(|a| a.name.as_str())
+    for ns in &model.namespaces {
+        let apps: Vec<&str> = model
+            .apps_in(&ns.name)
+            .map(|(_, a)| a.name.as_str())
             .collect();
         let _ = writeln!(
             out,
             "| {} | {} | {} | {} |",
             ns.name,
             esc(ns.team.as_deref().unwrap_or("")),
-            ns.pod_security.unwrap_or_default().as_str(),
+            ns.pod_security.as_str(),
             apps.join(", ")
         );
     }
-    let access: Vec<String> = s
+    let access: Vec<String> = model
         .namespaces
         .iter()
-        .flat_map(|ns| ns.access.iter().map(move |a| (ns, a)))
-        .map(|(ns, a)| {
-            let narrow = a
+        .flat_map(|ns| ns.access.iter().map(move |g| (ns, g)))
+        .map(|(ns, g)| {
+            let narrow = g
                 .resources
                 .as_ref()
                 .map(|r| format!(" ({})", r.join(", ")))
                 .unwrap_or_default();
-            let exec = if a.exec { " + exec" } else { "" };
+            let exec = if g.exec { " + exec" } else { "" };
             format!(
                 "| {} | {:?} {} | {}{narrow}{exec} |",
                 ns.name,
-                a.subject.kind,
-                esc(&a.subject.name),
-                crate::spec::access::role_name(a.role)
+                g.subject_kind,
+                esc(&g.subject_name),
+                role_name(g.role)
             )
         })
         .collect();
@@ -88,86 +85,64 @@ pub fn bundle_readme(spec: &LoadedSpec, files: &[&str]) -> String {
         out,
         "\n## Allowed traffic\n\nEvery namespace denies all ingress and egress except DNS; these flows are the only exceptions.\n"
     );
-    let _ = writeln!(out, "```mermaid\n{}```", diagram(spec));
+    let _ = writeln!(out, "```mermaid\n{}```", diagram(model));
     out
 }
 
-fn diagram(spec: &LoadedSpec) -> String {
-    let s = &spec.spec;
+/// A Mermaid flowchart of the resolved flows: namespaces as subgraphs, outside endpoints
+/// as extra nodes, ports on the edges (`80→8080` where a Service port maps to a container
+/// port).
+pub fn diagram(model: &Model) -> String {
     let mut out = String::from("flowchart LR\n");
-    for (ni, ns) in s.namespaces.iter().enumerate() {
+    for (ni, ns) in model.namespaces.iter().enumerate() {
         let _ = writeln!(out, "  subgraph n{ni}[\"namespace {}\"]", ns.name);
-        for (ai, a) in s
-            .apps
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.namespace == ns.name)
-        {
+        for (ai, a) in model.apps_in(&ns.name) {
             let _ = writeln!(out, "    a{ai}[\"{}\"]", a.name);
         }
         let _ = writeln!(out, "  end");
     }
     let mut external = 0;
-    for flow in &s.flows {
-        let proto = flow.protocol.as_str();
-        let ports: Vec<String> = flow_ports(flow).iter().map(u32::to_string).collect();
-        let from = if flow.from == INGRESS {
-            let target = match &flow.to {
-                FlowTarget::Name(n) => resolve_app(s, n).ok(),
-                FlowTarget::Cidr(_) => None,
-            };
-            let ns =
-                target.and_then(|t| s.namespaces.iter().find(|n| n.name == s.apps[t].namespace));
-            let _ = writeln!(
-                out,
-                "  x{external}([\"ingress: {}\"])",
-                ns.and_then(|n| n.ingress_from.as_deref()).unwrap_or("?")
-            );
-            external += 1;
-            format!("x{}", external - 1)
-        } else {
-            match resolve_app(s, &flow.from) {
-                Ok(i) => format!("a{i}"),
-                Err(_) => continue,
+    let mut node = |out: &mut String, shape: String| {
+        let _ = writeln!(out, "  x{external}{shape}");
+        external += 1;
+        format!("x{}", external - 1)
+    };
+    for flow in &model.flows {
+        let from = match &flow.from {
+            Source::App(i) => format!("a{i}"),
+            Source::Ingress { namespace } => {
+                node(&mut out, format!("([\"ingress: {}\"])", esc(namespace)))
             }
         };
-        let (to, label) = match &flow.to {
-            FlowTarget::Name(n) if n == KUBE_APISERVER => {
-                let _ = writeln!(out, "  x{external}[(\"kube-apiserver\")]");
-                external += 1;
-                (
-                    format!("x{}", external - 1),
-                    format!("{proto} {}", ports.join(", ")),
-                )
-            }
-            FlowTarget::Name(n) => match resolve_app(s, n) {
-                Ok(i) => {
-                    let mapped: Vec<String> = flow_ports(flow)
-                        .iter()
-                        .map(|p| match destination_port(&s.apps[i], *p, flow.protocol) {
-                            Some(d) if d.port != *p => format!("{p}→{}", d.port),
-                            _ => p.to_string(),
-                        })
-                        .collect();
-                    (format!("a{i}"), format!("{proto} {}", mapped.join(", ")))
-                }
-                Err(_) => continue,
-            },
-            FlowTarget::Cidr(c) => {
-                let except = if c.except.is_empty() {
+        let to = match &flow.to {
+            Destination::App(i) => format!("a{i}"),
+            Destination::ApiServer { .. } => node(&mut out, "[(\"kube-apiserver\")]".into()),
+            Destination::Cidr { cidr, except } => {
+                let except = if except.is_empty() {
                     String::new()
                 } else {
-                    format!(" except {}", c.except.join(", "))
+                    format!(" except {}", except.join(", "))
                 };
-                let _ = writeln!(out, "  x{external}[(\"{}{except}\")]", c.cidr);
-                external += 1;
-                (
-                    format!("x{}", external - 1),
-                    format!("{proto} {}", ports.join(", ")),
-                )
+                node(&mut out, format!("[(\"{cidr}{except}\")]"))
             }
         };
-        let _ = writeln!(out, "  {from} -->|\"{label}\"| {to}");
+        let _ = writeln!(out, "  {from} -->|\"{}\"| {to}", edge_label(flow));
     }
     out
+}
+
+/// `TCP 80→8080, 9090`: each declared port, with the port it opens when they differ.
+fn edge_label(flow: &Flow) -> String {
+    let ports: Vec<String> = flow
+        .ports
+        .iter()
+        .map(|p| {
+            if p.declared == p.opened {
+                p.declared.to_string()
+            } else {
+                format!("{}→{}", p.declared, p.opened)
+            }
+        })
+        .collect();
+    format!("{} {}", flow.protocol.as_str(), ports.join(", "))
 }

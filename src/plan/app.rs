@@ -1,210 +1,340 @@
 //! Per-app objects: ServiceAccount, Deployment, Service and PodDisruptionBudget.
 
-use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 
-use crate::k8s::image::parse_image;
-use crate::spec::{App, LoadedSpec, PortRef, Probe};
+use serde::Serialize;
 
-use super::defaults::{REPLICAS, USER, resolve_resources};
-use super::{PlannedObject, app_labels, selector_labels};
+use crate::k8s::kind::{self, Kind};
+use crate::k8s::names::is_label_value;
+use crate::k8s::{PortRef, keys};
+use crate::resolve::model::{App, Mount, MountSource, Probe, ProbeAction, Resources};
 
-/// The objects of app `ai`.
-pub fn objects(spec: &LoadedSpec, ai: usize) -> Vec<PlannedObject> {
-    let app = &spec.spec.apps[ai];
-    let base = json!({
-        "name": app.name,
-        "namespace": app.namespace,
-        "labels": app_labels(&app.name),
-        "selector": selector_labels(&app.name),
-    });
-    let obj = |template, file: &str, view| {
-        PlannedObject::new(
-            template,
-            &format!("{}/{}/{file}", app.namespace, app.name),
-            view,
-        )
+use super::{Labels, PlannedObject, View, app_labels, selector_labels};
+
+/// What every object of an app names: itself, its namespace, its labels and selector.
+#[derive(Serialize, Clone)]
+pub struct AppMeta {
+    name: String,
+    namespace: String,
+    labels: Labels,
+    selector: Labels,
+}
+
+#[derive(Serialize)]
+pub struct ServiceAccountView {
+    #[serde(flatten)]
+    meta: AppMeta,
+}
+
+view!(
+    ServiceAccountView,
+    "app/serviceaccount",
+    kind::SERVICE_ACCOUNT
+);
+
+#[derive(Serialize)]
+pub struct PdbView {
+    #[serde(flatten)]
+    meta: AppMeta,
+}
+
+view!(
+    PdbView,
+    "app/poddisruptionbudget",
+    kind::POD_DISRUPTION_BUDGET
+);
+
+#[derive(Serialize)]
+pub struct ServiceView {
+    #[serde(flatten)]
+    meta: AppMeta,
+    port: ServicePortView,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ServicePortView {
+    /// Named after the container port it targets.
+    name: String,
+    port: u32,
+    target_port: PortRef,
+    protocol: &'static str,
+}
+
+view!(ServiceView, "app/service", kind::SERVICE);
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeploymentView {
+    #[serde(flatten)]
+    meta: AppMeta,
+    annotations: BTreeMap<String, String>,
+    replicas: u32,
+    rollout: RolloutView,
+    image: String,
+    command: Option<Vec<String>>,
+    args: Option<Vec<String>>,
+    ports: Vec<PortView>,
+    env: Vec<EnvView>,
+    secret_env: Vec<SecretEnvView>,
+    resources: ResourcesView,
+    user: i64,
+    capabilities: Vec<String>,
+    probes: ProbesView,
+    mounts: Vec<MountView>,
+}
+
+view!(DeploymentView, "app/deployment", kind::DEPLOYMENT);
+
+pub const TEMPLATES: [(&str, Kind); 4] = [
+    (ServiceAccountView::TEMPLATE, ServiceAccountView::KIND),
+    (DeploymentView::TEMPLATE, DeploymentView::KIND),
+    (ServiceView::TEMPLATE, ServiceView::KIND),
+    (PdbView::TEMPLATE, PdbView::KIND),
+];
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RolloutView {
+    max_surge: u32,
+    max_unavailable: u32,
+}
+
+#[derive(Serialize)]
+struct PortView {
+    name: String,
+    port: u32,
+    protocol: &'static str,
+}
+
+#[derive(Serialize)]
+struct EnvView {
+    name: String,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct SecretEnvView {
+    name: String,
+    secret: String,
+    key: String,
+}
+
+#[derive(Serialize)]
+struct ResourcesView {
+    requests: BTreeMap<&'static str, String>,
+    limits: BTreeMap<&'static str, String>,
+}
+
+#[derive(Serialize)]
+struct ProbesView {
+    liveness: Option<ProbeView>,
+    readiness: Option<ProbeView>,
+    startup: Option<ProbeView>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProbeView {
+    http: Option<String>,
+    port: Option<PortRef>,
+    exec: Option<Vec<String>>,
+    initial_delay_seconds: Option<u32>,
+    period_seconds: u32,
+    timeout_seconds: u32,
+    failure_threshold: u32,
+}
+
+/// One volume and its mount; exactly one of `emptyDir`, `secret`, `apiToken` is set.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MountView {
+    name: String,
+    path: String,
+    read_only: bool,
+    empty_dir: Option<EmptyDirView>,
+    secret: Option<SecretVolumeView>,
+    api_token: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EmptyDirView {
+    size_limit: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SecretVolumeView {
+    secret_name: String,
+    items: Vec<KeyPath>,
+}
+
+#[derive(Serialize)]
+struct KeyPath {
+    key: String,
+    path: String,
+}
+
+/// The objects of an app.
+pub fn objects(app: &App) -> Vec<PlannedObject> {
+    let meta = AppMeta {
+        name: app.name.clone(),
+        namespace: app.namespace.clone(),
+        labels: app_labels(&app.name),
+        selector: selector_labels(&app.name),
     };
+    let path = |file: &str| format!("{}/{}/{file}", app.namespace, app.name);
     let mut out = vec![
-        obj("app/serviceaccount", "serviceaccount.yaml", base.clone()),
-        obj(
-            "app/deployment",
-            "deployment.yaml",
-            deployment_view(spec, app, base.clone()),
+        PlannedObject::new(
+            path("serviceaccount.yaml"),
+            &ServiceAccountView { meta: meta.clone() },
         ),
+        PlannedObject::new(path("deployment.yaml"), &deployment_view(app, meta.clone())),
     ];
     if let Some(svc) = &app.service {
-        let target = match &svc.target_port {
-            Some(t) => t.clone(),
-            None => PortRef::Name(app.ports[0].name.clone()),
+        let view = ServiceView {
+            meta: meta.clone(),
+            port: ServicePortView {
+                name: svc.target.name.clone(),
+                port: svc.port,
+                target_port: svc.target_ref.clone(),
+                protocol: svc.target.protocol.as_str(),
+            },
         };
-        let protocol = match &target {
-            PortRef::Name(n) => app.ports.iter().find(|p| &p.name == n),
-            PortRef::Number(n) => app.ports.iter().find(|p| p.port == *n),
-        }
-        .map_or("TCP", |p| p.protocol.as_str());
-        let port_name = match &target {
-            PortRef::Name(n) => n.clone(),
-            PortRef::Number(_) => app.ports[0].name.clone(),
-        };
-        let mut view = base.clone();
-        view["port"] = json!({ "name": port_name, "port": svc.port, "targetPort": port_ref(&target), "protocol": protocol });
-        out.push(obj("app/service", "service.yaml", view));
+        out.push(PlannedObject::new(path("service.yaml"), &view));
     }
-    if app.replicas.unwrap_or(REPLICAS) >= 2 {
-        out.push(obj(
-            "app/poddisruptionbudget",
-            "poddisruptionbudget.yaml",
-            base,
+    if app.replicas >= 2 {
+        out.push(PlannedObject::new(
+            path("poddisruptionbudget.yaml"),
+            &PdbView { meta },
         ));
     }
     out
 }
 
-fn port_ref(p: &PortRef) -> Value {
-    match p {
-        PortRef::Name(n) => n.as_str().into(),
-        PortRef::Number(n) => (*n).into(),
-    }
-}
-
-fn deployment_view(spec: &LoadedSpec, app: &App, mut view: Value) -> Value {
-    let resources = resolve_resources(&spec.spec, app);
-    let user = app.user.unwrap_or(USER);
-    let volumes: Vec<Value> = writable_paths(app)
-        .iter()
-        .enumerate()
-        .map(|(i, path)| json!({ "name": volume_name(path, i), "path": path, "sizeLimit": resources.limit("ephemeral-storage") }))
-        .collect();
-    let env: Vec<Value> = app
-        .env
-        .iter()
-        .map(|(k, v)| json!({ "name": k, "value": v }))
-        .collect();
-    let secret_env: Vec<Value> = app
-        .secret_env
-        .iter()
-        .map(|(k, r)| json!({ "name": k, "secret": r.secret, "key": r.key }))
-        .collect();
-    let mut annotations = Map::new();
-    if !app.capabilities.is_empty()
-        && let Some(reason) = &app.capabilities_exemption
+fn deployment_view(app: &App, mut meta: AppMeta) -> DeploymentView {
+    let mut annotations = BTreeMap::new();
+    if let Some(reason) = &app.capabilities_exemption
+        && !app.capabilities.is_empty()
     {
         // The rule exemption `validate` honours; `;` separates exemption entries.
         annotations.insert(
-            crate::validate::exempt::ANNOTATION.into(),
-            format!("no-added-capabilities: {}", reason.trim().replace(';', ",")).into(),
+            keys::EXEMPT.into(),
+            format!("no-added-capabilities: {}", reason.replace(';', ",")),
         );
     }
-    if let Ok(image) = parse_image(&app.image)
-        && let Some(tag) = image.tag.filter(|t| crate::k8s::names::is_label_value(t))
-    {
-        view["labels"]["app.kubernetes.io/version"] = tag.into();
+    if let Some(tag) = app.image_ref.tag.as_ref().filter(|t| is_label_value(t)) {
+        meta.labels.insert(keys::APP_VERSION.into(), tag.clone());
     }
-    let fields = json!({
-        "replicas": app.replicas.unwrap_or(REPLICAS),
-        "image": app.image,
-        "command": app.command,
-        "args": app.args,
-        "ports": app.ports.iter().map(|p| json!({ "name": p.name, "port": p.port, "protocol": p.protocol.as_str() })).collect::<Vec<_>>(),
-        "env": env,
-        "secretEnv": secret_env,
-        "resources": resources.view(),
-        "user": user,
-        "capabilities": app.capabilities,
-        "mounts": !volumes.is_empty() || !app.secret_files.is_empty() || app.api_access.enabled(),
-        "secretFiles": secret_files_view(app),
-        "volumes": volumes,
-        "apiAccess": app.api_access.enabled(),
-        "probes": probes_view(app),
-        "annotations": annotations,
-    });
-    for (k, v) in fields.as_object().expect("object") {
-        view[k] = v.clone();
-    }
-    view
-}
-
-/// Secrets mounted read-only, group-readable for the pod's fsGroup (mode 0440).
-fn secret_files_view(app: &App) -> Vec<Value> {
-    app.secret_files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            json!({
-                "name": format!("secret-{i}"),
-                "secret": f.secret,
-                "path": f.mount_path,
-                "keys": f.keys.iter().map(|k| json!({ "key": k, "path": k })).collect::<Vec<_>>(),
+    DeploymentView {
+        meta,
+        annotations,
+        replicas: app.replicas,
+        rollout: RolloutView {
+            max_surge: app.rollout.max_surge,
+            max_unavailable: app.rollout.max_unavailable,
+        },
+        image: app.image.clone(),
+        command: app.command.clone(),
+        args: app.args.clone(),
+        ports: app
+            .ports
+            .iter()
+            .map(|p| PortView {
+                name: p.name.clone(),
+                port: p.port,
+                protocol: p.protocol.as_str(),
             })
-        })
-        .collect()
+            .collect(),
+        env: app
+            .env
+            .iter()
+            .map(|(name, value)| EnvView {
+                name: name.clone(),
+                value: value.clone(),
+            })
+            .collect(),
+        secret_env: app
+            .secret_env
+            .iter()
+            .map(|e| SecretEnvView {
+                name: e.name.clone(),
+                secret: e.secret.clone(),
+                key: e.key.clone(),
+            })
+            .collect(),
+        resources: resources_view(&app.resources),
+        user: app.user,
+        capabilities: app.capabilities.clone(),
+        probes: ProbesView {
+            liveness: app.probes.liveness.as_ref().map(probe_view),
+            readiness: app.probes.readiness.as_ref().map(probe_view),
+            startup: app.probes.startup.as_ref().map(probe_view),
+        },
+        mounts: app.mounts.iter().map(mount_view).collect(),
+    }
 }
 
-/// The app's writable directories (default `/tmp`).
-pub fn writable_paths(app: &App) -> Vec<String> {
-    app.writable_paths
-        .clone()
-        .unwrap_or_else(|| vec!["/tmp".to_string()])
+fn resources_view(r: &Resources) -> ResourcesView {
+    let map = |set: &crate::resolve::model::ResourceSet| {
+        set.entries()
+            .into_iter()
+            .map(|(k, q)| (k, q.to_string()))
+            .collect()
+    };
+    ResourcesView {
+        requests: map(&r.requests),
+        limits: map(&r.limits),
+    }
 }
 
-/// A volume name derived from a path (`/var/cache/nginx` → `var-cache-nginx`), made
-/// unique by its index when the path gives nothing usable.
-fn volume_name(path: &str, i: usize) -> String {
-    let slug: String = path
-        .to_ascii_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    let slug: Vec<&str> = slug.split('-').filter(|s| !s.is_empty()).collect();
-    let slug = slug.join("-");
-    let name = format!("w{i}-{slug}");
-    let name: String = name.chars().take(63).collect();
-    name.trim_end_matches('-').to_string()
+fn probe_view(p: &Probe) -> ProbeView {
+    let (http, port, exec) = match &p.action {
+        ProbeAction::Http { path, port } => (Some(path.clone()), Some(port.clone()), None),
+        ProbeAction::Tcp { port } => (None, Some(port.clone()), None),
+        ProbeAction::Exec { command } => (None, None, Some(command.clone())),
+    };
+    ProbeView {
+        http,
+        port,
+        exec,
+        initial_delay_seconds: p.initial_delay_seconds,
+        period_seconds: p.period_seconds,
+        timeout_seconds: p.timeout_seconds,
+        failure_threshold: p.failure_threshold,
+    }
 }
 
-fn probe_view(p: &Probe) -> Value {
-    json!({
-        "http": p.http,
-        "port": p.port.as_ref().map(port_ref),
-        "exec": p.exec,
-        "initialDelaySeconds": p.initial_delay_seconds,
-        "periodSeconds": p.period_seconds.unwrap_or(10),
-        "timeoutSeconds": p.timeout_seconds.unwrap_or(1),
-        "failureThreshold": p.failure_threshold.unwrap_or(3),
-    })
-}
-
-/// Liveness and readiness: as given, else a TCP check of the first port.
-fn probes_view(app: &App) -> Value {
-    let given = app.probes.clone().unwrap_or_default();
-    let fallback = app.ports.first().map(|p| Probe {
-        http: None,
-        port: Some(PortRef::Name(p.name.clone())),
-        exec: None,
-        initial_delay_seconds: None,
-        period_seconds: None,
-        timeout_seconds: None,
-        failure_threshold: None,
-    });
-    let pick = |p: Option<Probe>| p.or_else(|| fallback.clone()).as_ref().map(probe_view);
-    json!({
-        "liveness": pick(given.liveness),
-        "readiness": pick(given.readiness),
-        "startup": given.startup.as_ref().map(probe_view),
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn volume_names_are_valid_and_distinct() {
-        assert_eq!(volume_name("/tmp", 0), "w0-tmp");
-        assert_eq!(volume_name("/var/cache/nginx", 1), "w1-var-cache-nginx");
-        assert_eq!(volume_name("/_/", 2), "w2");
-        let long = format!("/{}", "a".repeat(100));
-        let n = volume_name(&long, 3);
-        assert!(n.len() <= 63 && crate::k8s::names::is_dns_label(&n), "{n}");
+fn mount_view(m: &Mount) -> MountView {
+    let (empty_dir, secret) = match &m.source {
+        MountSource::EmptyDir { size_limit } => (
+            Some(EmptyDirView {
+                size_limit: size_limit.to_string(),
+            }),
+            None,
+        ),
+        MountSource::Secret { secret, keys } => (
+            None,
+            Some(SecretVolumeView {
+                secret_name: secret.clone(),
+                items: keys
+                    .iter()
+                    .map(|k| KeyPath {
+                        key: k.clone(),
+                        path: k.clone(),
+                    })
+                    .collect(),
+            }),
+        ),
+        MountSource::ApiToken => (None, None),
+    };
+    MountView {
+        name: m.volume.clone(),
+        path: m.path.clone(),
+        read_only: m.read_only(),
+        empty_dir,
+        secret,
+        api_token: m.source == MountSource::ApiToken,
     }
 }

@@ -1,45 +1,74 @@
 //! Cluster-wide objects: the API-server audit policy and the supply-chain admission
 //! policy that admits only digest-pinned images from the trusted registries.
 
-use serde_json::json;
+use serde::Serialize;
 
-use crate::spec::LoadedSpec;
+use crate::k8s::kind::{self, Kind};
+use crate::resolve::Model;
 
-use super::PlannedObject;
+use super::{PlannedObject, View};
 
-/// Whether the spec asks for the admission policy (default: when registries are set).
-pub fn admission_policy_enabled(spec: &LoadedSpec) -> bool {
-    let s = &spec.spec;
-    !s.registries.is_empty()
-        && s.supply_chain
-            .as_ref()
-            .and_then(|c| c.admission_policy)
-            .unwrap_or(true)
+#[derive(Serialize)]
+pub struct AdmissionPolicyView {}
+
+view!(
+    AdmissionPolicyView,
+    "supply-chain/admission-policy",
+    kind::VALIDATING_ADMISSION_POLICY
+);
+
+#[derive(Serialize)]
+pub struct AdmissionBindingView {
+    namespaces: Vec<String>,
 }
 
+view!(
+    AdmissionBindingView,
+    "supply-chain/admission-binding",
+    kind::VALIDATING_ADMISSION_POLICY_BINDING
+);
+
+#[derive(Serialize)]
+pub struct TrustedRegistriesView {
+    namespace: String,
+    /// One prefix per line.
+    registries: String,
+}
+
+view!(
+    TrustedRegistriesView,
+    "supply-chain/trusted-registries",
+    kind::CONFIG_MAP
+);
+
+#[derive(Serialize)]
+pub struct AuditPolicyView {}
+
+view!(AuditPolicyView, "cluster/audit-policy", kind::AUDIT_POLICY);
+
+pub const TEMPLATES: [(&str, Kind); 4] = [
+    (AdmissionPolicyView::TEMPLATE, AdmissionPolicyView::KIND),
+    (AdmissionBindingView::TEMPLATE, AdmissionBindingView::KIND),
+    (TrustedRegistriesView::TEMPLATE, TrustedRegistriesView::KIND),
+    (AuditPolicyView::TEMPLATE, AuditPolicyView::KIND),
+];
+
 /// Objects that belong to no namespace of the spec, in output order.
-pub fn objects(spec: &LoadedSpec) -> Vec<PlannedObject> {
-    let s = &spec.spec;
+pub fn objects(model: &Model) -> Vec<PlannedObject> {
     let mut out = Vec::new();
-    if admission_policy_enabled(spec) {
-        let namespaces: Vec<&str> = s.namespaces.iter().map(|n| n.name.as_str()).collect();
+    if model.admission_policy {
         out.push(PlannedObject::new(
-            "supply-chain/admission-policy",
-            "cluster/validatingadmissionpolicy.yaml",
-            json!({}),
+            "cluster/validatingadmissionpolicy.yaml".into(),
+            &AdmissionPolicyView {},
         ));
+        let namespaces = model.namespaces.iter().map(|n| n.name.clone()).collect();
         out.push(PlannedObject::new(
-            "supply-chain/admission-binding",
-            "cluster/validatingadmissionpolicybinding.yaml",
-            json!({ "namespaces": namespaces }),
+            "cluster/validatingadmissionpolicybinding.yaml".into(),
+            &AdmissionBindingView { namespaces },
         ));
     }
-    if s.audit.unwrap_or(true) {
-        let mut audit = PlannedObject::new(
-            "cluster/audit-policy",
-            "cluster/audit-policy.yaml",
-            json!({}),
-        );
+    if model.audit {
+        let mut audit = PlannedObject::new("cluster/audit-policy.yaml".into(), &AuditPolicyView {});
         audit.apply = false;
         out.push(audit);
     }
@@ -47,18 +76,15 @@ pub fn objects(spec: &LoadedSpec) -> Vec<PlannedObject> {
 }
 
 /// The per-namespace parameter of the admission policy.
-pub fn trusted_registries(spec: &LoadedSpec, namespace: &str) -> Option<PlannedObject> {
-    admission_policy_enabled(spec).then(|| {
-        let registries: String = spec
-            .spec
-            .registries
-            .iter()
-            .map(|r| format!("{r}\n"))
-            .collect();
+pub fn trusted_registries(model: &Model, namespace: &str) -> Option<PlannedObject> {
+    model.admission_policy.then(|| {
+        let registries: String = model.registries.iter().map(|r| format!("{r}\n")).collect();
         PlannedObject::new(
-            "supply-chain/trusted-registries",
-            &format!("{namespace}/configmap-trusted-registries.yaml"),
-            json!({ "namespace": namespace, "registries": registries }),
+            format!("{namespace}/configmap-trusted-registries.yaml"),
+            &TrustedRegistriesView {
+                namespace: namespace.into(),
+                registries,
+            },
         )
     })
 }

@@ -1,172 +1,166 @@
 //! Per-namespace objects: Namespace (Pod Security labels), ResourceQuota, LimitRange,
 //! default-deny and DNS-egress NetworkPolicies.
 
-use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 
-use crate::spec::{LoadedSpec, PodSecurity};
+use serde::Serialize;
 
-use super::PlannedObject;
-use super::defaults::{QUOTA_LIMITS, QUOTA_PODS, QUOTA_REQUESTS, namespace_defaults};
+use crate::k8s::kind::{self, Kind};
+use crate::k8s::{PodSecurity, keys};
+use crate::resolve::Model;
+use crate::resolve::model::{Namespace, ResourceSet};
 
-/// The objects of namespace `ni`, for Kubernetes minor version `minor`.
-pub fn objects(spec: &LoadedSpec, ni: usize, minor: u32) -> Vec<PlannedObject> {
-    let ns = &spec.spec.namespaces[ni];
-    let name = ns.name.as_str();
-    let obj =
-        |template, file: &str, view| PlannedObject::new(template, &format!("{name}/{file}"), view);
+use super::{Labels, PlannedObject, View};
+
+#[derive(Serialize)]
+pub struct NamespaceView {
+    name: String,
+    labels: Labels,
+    annotations: BTreeMap<String, String>,
+}
+
+view!(NamespaceView, "namespace/namespace", kind::NAMESPACE);
+
+#[derive(Serialize)]
+pub struct QuotaView {
+    namespace: String,
+    hard: BTreeMap<String, String>,
+}
+
+view!(QuotaView, "namespace/resourcequota", kind::RESOURCE_QUOTA);
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LimitRangeView {
+    namespace: String,
+    default: BTreeMap<&'static str, String>,
+    default_request: BTreeMap<&'static str, String>,
+    max: BTreeMap<&'static str, String>,
+}
+
+view!(LimitRangeView, "namespace/limitrange", kind::LIMIT_RANGE);
+
+#[derive(Serialize)]
+pub struct DefaultDenyView {
+    namespace: String,
+}
+
+view!(
+    DefaultDenyView,
+    "network/default-deny",
+    kind::NETWORK_POLICY
+);
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DnsView {
+    namespace: String,
+    node_local: Option<String>,
+}
+
+view!(DnsView, "network/allow-dns", kind::NETWORK_POLICY);
+
+pub const TEMPLATES: [(&str, Kind); 5] = [
+    (NamespaceView::TEMPLATE, NamespaceView::KIND),
+    (QuotaView::TEMPLATE, QuotaView::KIND),
+    (LimitRangeView::TEMPLATE, LimitRangeView::KIND),
+    (DefaultDenyView::TEMPLATE, DefaultDenyView::KIND),
+    (DnsView::TEMPLATE, DnsView::KIND),
+];
+
+/// The objects of namespace `ns`.
+pub fn objects(model: &Model, ns: &Namespace) -> Vec<PlannedObject> {
+    let path = |file: &str| format!("{}/{file}", ns.name);
     vec![
-        obj(
-            "namespace/namespace",
-            "namespace.yaml",
-            namespace_view(spec, ni, minor),
+        PlannedObject::new(
+            path("namespace.yaml"),
+            &namespace_view(ns, model.kubernetes_minor),
         ),
-        obj(
-            "namespace/resourcequota",
-            "resourcequota.yaml",
-            quota_view(spec, ni),
+        PlannedObject::new(path("resourcequota.yaml"), &quota_view(ns)),
+        PlannedObject::new(path("limitrange.yaml"), &limitrange_view(ns)),
+        PlannedObject::new(
+            path("networkpolicy-default-deny.yaml"),
+            &DefaultDenyView {
+                namespace: ns.name.clone(),
+            },
         ),
-        obj(
-            "namespace/limitrange",
-            "limitrange.yaml",
-            limitrange_view(spec, ni),
-        ),
-        obj(
-            "network/default-deny",
-            "networkpolicy-default-deny.yaml",
-            json!({ "namespace": name }),
-        ),
-        obj(
-            "network/allow-dns",
-            "networkpolicy-allow-dns.yaml",
-            dns_view(spec, name),
+        PlannedObject::new(
+            path("networkpolicy-allow-dns.yaml"),
+            &DnsView {
+                namespace: ns.name.clone(),
+                node_local: model.dns_node_local.clone(),
+            },
         ),
     ]
 }
 
-fn namespace_view(spec: &LoadedSpec, ni: usize, minor: u32) -> Value {
-    let ns = &spec.spec.namespaces[ni];
-    let level = ns.pod_security.unwrap_or_default();
-    let mut labels = Map::new();
-    labels.insert("app.kubernetes.io/managed-by".into(), "kubeward".into());
+fn namespace_view(ns: &Namespace, minor: u32) -> NamespaceView {
+    let mut labels = Labels::new();
+    labels.insert(keys::MANAGED_BY.into(), keys::MANAGER.into());
     if let Some(team) = &ns.team {
-        labels.insert("team".into(), team.as_str().into());
+        labels.insert(keys::TEAM.into(), team.clone());
     }
     let version = format!("v1.{minor}");
     // Enforce the declared level; audit and warn always at restricted, so that every
     // relaxation stays visible.
-    for (mode, lvl) in [
-        ("enforce", level),
+    for (mode, level) in [
+        ("enforce", ns.pod_security),
         ("audit", PodSecurity::Restricted),
         ("warn", PodSecurity::Restricted),
     ] {
-        labels.insert(
-            format!("pod-security.kubernetes.io/{mode}"),
-            lvl.as_str().into(),
-        );
-        labels.insert(
-            format!("pod-security.kubernetes.io/{mode}-version"),
-            version.clone().into(),
-        );
+        let key = format!("{}{mode}", keys::POD_SECURITY_PREFIX);
+        labels.insert(format!("{key}-version"), version.clone());
+        labels.insert(key, level.as_str().into());
     }
-    let mut annotations = Map::new();
-    if level != PodSecurity::Restricted
-        && let Some(reason) = &ns.pod_security_exemption
-    {
-        annotations.insert(
-            "kubeward.dev/pod-security-exemption".into(),
-            reason.trim().into(),
-        );
+    let mut annotations = BTreeMap::new();
+    if let Some(reason) = &ns.pod_security_exemption {
+        annotations.insert(keys::POD_SECURITY_EXEMPTION.into(), reason.clone());
     }
-    json!({ "name": ns.name, "labels": labels, "annotations": annotations })
+    NamespaceView {
+        name: ns.name.clone(),
+        labels,
+        annotations,
+    }
 }
 
-fn quota_view(spec: &LoadedSpec, ni: usize) -> Value {
-    let ns = &spec.spec.namespaces[ni];
-    let q = ns.quota.clone().unwrap_or_default();
-    let mut hard = Map::new();
-    hard.insert(
-        "pods".into(),
-        q.pods.unwrap_or(QUOTA_PODS).to_string().into(),
-    );
-    for (prefix, set, defaults) in [
-        ("requests", q.requests.as_ref(), QUOTA_REQUESTS),
-        ("limits", q.limits.as_ref(), QUOTA_LIMITS),
-    ] {
-        for (res, default) in defaults {
-            let given = set.and_then(|s| {
-                if res == "cpu" {
-                    s.cpu.as_ref()
-                } else {
-                    s.memory.as_ref()
-                }
-            });
-            hard.insert(
-                format!("{prefix}.{res}"),
-                given.map_or(default.to_string(), |g| g.0.clone()).into(),
-            );
-        }
+fn quota_view(ns: &Namespace) -> QuotaView {
+    let q = &ns.quota;
+    let mut hard = BTreeMap::new();
+    hard.insert("pods".into(), q.pods.to_string());
+    for (prefix, set) in [("requests", &q.requests), ("limits", &q.limits)] {
+        hard.insert(format!("{prefix}.cpu"), set.cpu.to_string());
+        hard.insert(format!("{prefix}.memory"), set.memory.to_string());
     }
-    hard.insert(
-        "services.nodeports".into(),
-        q.node_ports.unwrap_or(0).to_string().into(),
-    );
+    hard.insert("services.nodeports".into(), q.node_ports.to_string());
     hard.insert(
         "services.loadbalancers".into(),
-        q.load_balancers.unwrap_or(0).to_string().into(),
+        q.load_balancers.to_string(),
     );
-    json!({ "namespace": ns.name, "hard": hard })
+    QuotaView {
+        namespace: ns.name.clone(),
+        hard,
+    }
 }
 
-fn limitrange_view(spec: &LoadedSpec, ni: usize) -> Value {
-    let ns = &spec.spec.namespaces[ni];
-    let d = namespace_defaults(ns);
-    let view = d.view();
-    let mut max = Map::new();
-    let given_max = ns.defaults.as_ref().and_then(|d| d.max.as_ref());
-    let quota_limits = ns.quota.as_ref().and_then(|q| q.limits.as_ref());
-    for (res, default) in QUOTA_LIMITS {
-        let from_max = given_max.and_then(|m| {
-            if res == "cpu" {
-                m.cpu.as_ref()
-            } else {
-                m.memory.as_ref()
-            }
-        });
-        let from_quota = quota_limits.and_then(|q| {
-            if res == "cpu" {
-                q.cpu.as_ref()
-            } else {
-                q.memory.as_ref()
-            }
-        });
-        let value = from_max
-            .or(from_quota)
-            .map_or(default.to_string(), |q| q.0.clone());
-        max.insert(res.into(), value.into());
-    }
-    if let Some(eph) = given_max.and_then(|m| m.ephemeral_storage.as_ref()) {
-        max.insert("ephemeral-storage".into(), eph.0.clone().into());
-    }
-    json!({
-        "namespace": ns.name,
-        "default": view["limits"],
-        "defaultRequest": view["requests"],
-        "max": max,
-    })
+fn resource_map(set: &ResourceSet) -> BTreeMap<&'static str, String> {
+    set.entries()
+        .into_iter()
+        .map(|(k, q)| (k, q.to_string()))
+        .collect()
 }
 
-fn dns_view(spec: &LoadedSpec, ns: &str) -> Value {
-    let node_local = spec
-        .spec
-        .dns
-        .as_ref()
-        .and_then(|d| d.node_local.as_ref())
-        .map(|ip| {
-            if ip.contains(':') {
-                format!("{ip}/128")
-            } else {
-                format!("{ip}/32")
-            }
-        });
-    json!({ "namespace": ns, "nodeLocal": node_local })
+fn limitrange_view(ns: &Namespace) -> LimitRangeView {
+    let d = &ns.defaults;
+    let mut max = BTreeMap::new();
+    max.insert("cpu", d.max_cpu.to_string());
+    max.insert("memory", d.max_memory.to_string());
+    if let Some(eph) = &d.max_ephemeral_storage {
+        max.insert("ephemeral-storage", eph.to_string());
+    }
+    LimitRangeView {
+        namespace: ns.name.clone(),
+        default: resource_map(&d.limit),
+        default_request: resource_map(&d.request),
+        max,
+    }
 }

@@ -1,152 +1,180 @@
-//! Flows → NetworkPolicy rules: an ingress rule on the receiver and an egress rule on
-//! the sender, each opening exactly the flow's ports.
+//! Resolved flows → NetworkPolicy rules: an ingress rule on the receiver and an egress
+//! rule on the sender, each opening exactly the ports the model says the flow opens.
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use crate::diag::Diagnostic;
-use crate::spec::{
-    App, FlowTarget, INGRESS, KUBE_APISERVER, LoadedSpec, Protocol, destination_port, flow_ports,
-    resolve_app,
-};
+use crate::k8s::keys;
+use crate::k8s::kind::{self, Kind};
+use crate::resolve::Model;
+use crate::resolve::model::{App, Destination, Flow, Source};
+
+use super::{Labels, View, app_labels};
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppPolicyView {
+    name: String,
+    namespace: String,
+    /// Selects the app's pods.
+    selector: Labels,
+    labels: Labels,
+    policy_types: Vec<&'static str>,
+    ingress: Vec<RuleView>,
+    egress: Vec<RuleView>,
+}
+
+view!(AppPolicyView, "network/app-policy", kind::NETWORK_POLICY);
+
+pub const TEMPLATES: [(&str, Kind); 1] = [(AppPolicyView::TEMPLATE, AppPolicyView::KIND)];
+
+/// One rule: its peers (empty: any address) and ports.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct RuleView {
+    peers: Vec<Peer>,
+    ports: Vec<PortView>,
+}
+
+/// A NetworkPolicy peer; the selectors set in one peer are ANDed.
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Peer {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ip_block: Option<IpBlock>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace_selector: Option<Selector>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pod_selector: Option<Selector>,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct IpBlock {
+    cidr: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    except: Vec<String>,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Selector {
+    match_labels: Labels,
+}
+
+#[derive(Serialize, Debug, Clone, PartialEq)]
+pub struct PortView {
+    port: u32,
+    protocol: &'static str,
+}
 
 #[derive(Default)]
 struct Rules {
-    ingress: Vec<Value>,
-    egress: Vec<Value>,
+    ingress: Vec<RuleView>,
+    egress: Vec<RuleView>,
 }
 
 /// One allow policy per app that takes part in a flow, keyed by app index.
-pub fn app_policies(spec: &LoadedSpec, warnings: &mut Vec<Diagnostic>) -> BTreeMap<usize, Value> {
-    let s = &spec.spec;
+pub fn app_policies(model: &Model) -> BTreeMap<usize, AppPolicyView> {
     let mut rules: BTreeMap<usize, Rules> = BTreeMap::new();
-    for (fi, flow) in s.flows.iter().enumerate() {
-        let from = if flow.from == INGRESS {
-            None
-        } else {
-            resolve_app(s, &flow.from).ok()
-        };
-        let ports = flow_ports(flow);
-        match &flow.to {
-            FlowTarget::Name(n) if n == KUBE_APISERVER => {
-                let Some(from) = from else { continue };
-                let cidrs = s
-                    .api_server
-                    .as_ref()
-                    .map(|a| a.cidrs.clone())
-                    .unwrap_or_default();
-                if cidrs.is_empty() {
-                    warnings.push(spec.warning_at(&format!("flows[{fi}].to"), format!(
-                        "the flow to `kube-apiserver` opens port(s) {} to every address", join(&ports)
-                    )).with_code("netpol-apiserver-address").with_help(
-                        "set `apiServer: { cidrs: [...] }` to the API server's addresses (`kubectl get endpoints kubernetes`)",
-                    ));
-                }
-                let to: Vec<Value> = cidrs
-                    .iter()
-                    .map(|c| json!({ "ipBlock": { "cidr": c } }))
-                    .collect();
-                let rule = json!({ "peers": to, "ports": port_list(&ports, flow.protocol) });
-                rules.entry(from).or_default().egress.push(rule);
-            }
-            FlowTarget::Name(n) => {
-                let Ok(to) = resolve_app(s, n) else { continue };
-                let dest = &s.apps[to];
-                let target_ports: Vec<u32> = ports
-                    .iter()
-                    .filter_map(|p| destination_port(dest, *p, flow.protocol).map(|d| d.port))
-                    .collect();
-                let peer_in = match from {
-                    Some(f) => app_peer(&s.apps[f], &dest.namespace),
-                    None => {
-                        let ns = s
-                            .namespaces
-                            .iter()
-                            .find(|n| n.name == dest.namespace)
-                            .and_then(|n| n.ingress_from.clone())
-                            .unwrap_or_default();
-                        json!({ "namespaceSelector": { "matchLabels": { "kubernetes.io/metadata.name": ns } } })
-                    }
-                };
-                rules.entry(to).or_default().ingress.push(json!({
-                    "peers": [peer_in], "ports": port_list(&target_ports, flow.protocol),
-                }));
-                if let Some(f) = from {
-                    rules.entry(f).or_default().egress.push(json!({
-                        "peers": [app_peer(dest, &s.apps[f].namespace)],
-                        "ports": port_list(&target_ports, flow.protocol),
-                    }));
-                }
-            }
-            FlowTarget::Cidr(c) => {
-                let Some(from) = from else { continue };
-                let mut block = json!({ "cidr": c.cidr });
-                if !c.except.is_empty() {
-                    block["except"] = json!(c.except);
-                }
-                rules.entry(from).or_default().egress.push(json!({
-                    "peers": [{ "ipBlock": block }], "ports": port_list(&ports, flow.protocol),
-                }));
-            }
-        }
+    for flow in &model.flows {
+        add_flow(model, flow, &mut rules);
     }
     rules
         .into_iter()
-        .map(|(ai, r)| {
-            let app = &s.apps[ai];
-            let mut types = Vec::new();
-            if !r.ingress.is_empty() {
-                types.push("Ingress");
-            }
-            if !r.egress.is_empty() {
-                types.push("Egress");
-            }
-            (
-                ai,
-                json!({
-                    "name": format!("{}-allow", app.name),
-                    "namespace": app.namespace,
-                    "app": app.name,
-                    "labels": super::app_labels(&app.name),
-                    "policyTypes": types,
-                    "ingress": r.ingress,
-                    "egress": r.egress,
-                }),
-            )
-        })
+        .map(|(ai, r)| (ai, policy(&model.apps[ai], r)))
         .collect()
+}
+
+fn add_flow(model: &Model, flow: &Flow, rules: &mut BTreeMap<usize, Rules>) {
+    let ports: Vec<PortView> = flow
+        .ports
+        .iter()
+        .map(|p| PortView {
+            port: p.opened,
+            protocol: flow.protocol.as_str(),
+        })
+        .collect();
+    let rule = |peers| RuleView {
+        peers,
+        ports: ports.clone(),
+    };
+    if let Destination::App(to) = flow.to {
+        let dest = &model.apps[to];
+        let peer_in = match &flow.from {
+            Source::App(f) => app_peer(&model.apps[*f], &dest.namespace),
+            Source::Ingress { namespace } => Peer {
+                ip_block: None,
+                namespace_selector: Some(namespace_selector(namespace)),
+                pod_selector: None,
+            },
+        };
+        rules
+            .entry(to)
+            .or_default()
+            .ingress
+            .push(rule(vec![peer_in]));
+    }
+    let Source::App(from) = flow.from else {
+        return;
+    };
+    let sender = &model.apps[from];
+    let peers = match &flow.to {
+        Destination::App(to) => vec![app_peer(&model.apps[*to], &sender.namespace)],
+        Destination::Cidr { cidr, except } => vec![ip_peer(cidr, except)],
+        Destination::ApiServer { cidrs } => cidrs.iter().map(|c| ip_peer(c, &[])).collect(),
+    };
+    rules.entry(from).or_default().egress.push(rule(peers));
+}
+
+fn policy(app: &App, r: Rules) -> AppPolicyView {
+    let mut types = Vec::new();
+    if !r.ingress.is_empty() {
+        types.push("Ingress");
+    }
+    if !r.egress.is_empty() {
+        types.push("Egress");
+    }
+    AppPolicyView {
+        name: format!("{}-allow", app.name),
+        namespace: app.namespace.clone(),
+        selector: app_selector(&app.name),
+        labels: app_labels(&app.name),
+        policy_types: types,
+        ingress: r.ingress,
+        egress: r.egress,
+    }
+}
+
+fn namespace_selector(ns: &str) -> Selector {
+    let mut m = Labels::new();
+    m.insert(keys::NAMESPACE_NAME.into(), ns.into());
+    Selector { match_labels: m }
+}
+
+fn ip_peer(cidr: &str, except: &[String]) -> Peer {
+    Peer {
+        ip_block: Some(IpBlock {
+            cidr: cidr.into(),
+            except: except.to_vec(),
+        }),
+        namespace_selector: None,
+        pod_selector: None,
+    }
 }
 
 /// The peer selecting `app`'s pods, seen from a policy in namespace `from_ns`.
-fn app_peer(app: &App, from_ns: &str) -> Value {
-    let pods = json!({ "matchLabels": { "app.kubernetes.io/name": app.name } });
-    if app.namespace == from_ns {
-        json!({ "podSelector": pods })
-    } else {
-        json!({
-            "namespaceSelector": { "matchLabels": { "kubernetes.io/metadata.name": app.namespace } },
-            "podSelector": pods,
-        })
+fn app_peer(app: &App, from_ns: &str) -> Peer {
+    let pods = app_selector(&app.name);
+    Peer {
+        ip_block: None,
+        namespace_selector: (app.namespace != from_ns).then(|| namespace_selector(&app.namespace)),
+        pod_selector: Some(Selector { match_labels: pods }),
     }
 }
 
-fn port_list(ports: &[u32], protocol: Protocol) -> Vec<Value> {
-    let mut seen = Vec::new();
-    for p in ports {
-        if !seen.contains(p) {
-            seen.push(*p);
-        }
-    }
-    seen.iter()
-        .map(|p| json!({ "port": p, "protocol": protocol.as_str() }))
-        .collect()
-}
-
-fn join(ports: &[u32]) -> String {
-    ports
-        .iter()
-        .map(u32::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The label policies select an app's pods by.
+fn app_selector(app: &str) -> Labels {
+    let mut m = Labels::new();
+    m.insert(keys::APP_NAME.into(), app.into());
+    m
 }

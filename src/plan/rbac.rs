@@ -3,119 +3,145 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use crate::spec::access::{api_rules, role_name, role_rules};
-use crate::spec::{Access, LoadedSpec, SubjectKind};
+use crate::k8s::keys;
+use crate::k8s::kind::{self, Kind};
+use crate::resolve::access::role_name;
+use crate::resolve::model::{App, Grant, Namespace, RbacRule, SubjectKind};
 
-use super::PlannedObject;
+use super::{Labels, PlannedObject, View, managed_labels};
 
-/// Role and RoleBinding objects of namespace `ni`, for Kubernetes minor `minor`.
-pub fn objects(spec: &LoadedSpec, ni: usize, minor: u32) -> Vec<PlannedObject> {
-    let ns = &spec.spec.namespaces[ni];
-    let mut roles: BTreeMap<String, Value> = BTreeMap::new();
-    let mut bindings: BTreeMap<String, Value> = BTreeMap::new();
-    for a in &ns.access {
-        let role = access_role_name(a);
-        let Ok(rules) = role_rules(a.role, a.resources.as_deref(), a.exec, minor) else {
-            continue;
-        };
-        roles.entry(role.clone()).or_insert_with(|| {
-            let annotations = exemptions(a, &rules);
-            json!({ "name": role, "namespace": ns.name, "labels": labels(), "annotations": annotations, "rules": rules })
+#[derive(Serialize, Clone)]
+pub struct RoleView {
+    name: String,
+    namespace: String,
+    labels: Labels,
+    annotations: BTreeMap<String, String>,
+    rules: Vec<RbacRule>,
+}
+
+view!(RoleView, "rbac/role", kind::ROLE);
+
+#[derive(Serialize, Clone)]
+pub struct RoleBindingView {
+    name: String,
+    namespace: String,
+    labels: Labels,
+    role: String,
+    subjects: Vec<SubjectView>,
+}
+
+view!(RoleBindingView, "rbac/rolebinding", kind::ROLE_BINDING);
+
+pub const TEMPLATES: [(&str, Kind); 2] = [
+    (RoleView::TEMPLATE, RoleView::KIND),
+    (RoleBindingView::TEMPLATE, RoleBindingView::KIND),
+];
+
+/// A subject of a RoleBinding.
+#[derive(Serialize, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct SubjectView {
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_group: Option<&'static str>,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    namespace: Option<String>,
+}
+
+/// Role and RoleBinding objects of namespace `ns`.
+pub fn objects(ns: &Namespace) -> Vec<PlannedObject> {
+    let mut roles: BTreeMap<String, RoleView> = BTreeMap::new();
+    let mut bindings: BTreeMap<String, RoleBindingView> = BTreeMap::new();
+    for g in &ns.access {
+        let role = access_role_name(g);
+        roles.entry(role.clone()).or_insert_with(|| RoleView {
+            name: role.clone(),
+            namespace: ns.name.clone(),
+            labels: managed_labels(),
+            annotations: exemptions(g),
+            rules: g.rules.clone(),
         });
-        let binding = format!("{role}-{}", subject_slug(a.subject.kind, &a.subject.name));
-        bindings.entry(binding.clone()).or_insert_with(|| {
-            json!({
-                "name": binding, "namespace": ns.name, "labels": labels(), "role": role,
-                "subjects": [subject(a.subject.kind, &a.subject.name)],
-            })
-        });
+        let binding = format!("{role}-{}", subject_slug(g.subject_kind, &g.subject_name));
+        bindings
+            .entry(binding.clone())
+            .or_insert_with(|| RoleBindingView {
+                name: binding,
+                namespace: ns.name.clone(),
+                labels: managed_labels(),
+                role,
+                subjects: vec![subject(g.subject_kind, &g.subject_name)],
+            });
     }
     let mut out: Vec<PlannedObject> = roles
         .into_iter()
-        .map(|(name, view)| {
-            PlannedObject::new(
-                "rbac/role",
-                &format!("{}/rbac/role-{name}.yaml", ns.name),
-                view,
-            )
-        })
+        .map(|(name, view)| PlannedObject::new(format!("{}/rbac/role-{name}.yaml", ns.name), &view))
         .collect();
     out.extend(bindings.into_iter().map(|(name, view)| {
-        PlannedObject::new(
-            "rbac/rolebinding",
-            &format!("{}/rbac/rolebinding-{name}.yaml", ns.name),
-            view,
-        )
+        PlannedObject::new(format!("{}/rbac/rolebinding-{name}.yaml", ns.name), &view)
     }));
     out
 }
 
-/// The Role and RoleBinding that let app `ai`'s service account read what it needs.
-pub fn app_objects(spec: &LoadedSpec, ai: usize) -> Vec<PlannedObject> {
-    let app = &spec.spec.apps[ai];
-    let Ok(rules) = api_rules(&app.api_access) else {
-        return Vec::new();
-    };
-    if rules.is_empty() {
+/// The Role and RoleBinding that let an app's service account read what it needs.
+pub fn app_objects(app: &App) -> Vec<PlannedObject> {
+    if app.api_rules.is_empty() {
         return Vec::new();
     }
     let name = format!("app-{}", app.name);
     let dir = format!("{}/{}", app.namespace, app.name);
-    let mut l = labels();
-    l.insert("app.kubernetes.io/name".into(), app.name.as_str().into());
+    let mut labels = managed_labels();
+    labels.insert(keys::APP_NAME.into(), app.name.clone());
+    let role = RoleView {
+        name: name.clone(),
+        namespace: app.namespace.clone(),
+        labels: labels.clone(),
+        annotations: BTreeMap::new(),
+        rules: app.api_rules.clone(),
+    };
+    let binding = RoleBindingView {
+        name: name.clone(),
+        namespace: app.namespace.clone(),
+        labels,
+        role: name,
+        subjects: vec![SubjectView {
+            kind: "ServiceAccount",
+            api_group: None,
+            name: app.name.clone(),
+            namespace: Some(app.namespace.clone()),
+        }],
+    };
     vec![
-        PlannedObject::new(
-            "rbac/role",
-            &format!("{dir}/role.yaml"),
-            json!({
-                "name": name, "namespace": app.namespace, "labels": l, "annotations": {}, "rules": rules,
-            }),
-        ),
-        PlannedObject::new(
-            "rbac/rolebinding",
-            &format!("{dir}/rolebinding.yaml"),
-            json!({
-                "name": name, "namespace": app.namespace, "labels": l, "role": name,
-                "subjects": [{ "kind": "ServiceAccount", "name": app.name, "namespace": app.namespace }],
-            }),
-        ),
+        PlannedObject::new(format!("{dir}/role.yaml"), &role),
+        PlannedObject::new(format!("{dir}/rolebinding.yaml"), &binding),
     ]
 }
 
 /// The exemptions a generated Role carries, each with the spec decision behind it.
-fn exemptions(
-    a: &Access,
-    rules: &[crate::spec::access::RbacRule],
-) -> serde_json::Map<String, Value> {
+fn exemptions(g: &Grant) -> BTreeMap<String, String> {
     let mut entries = Vec::new();
-    if a.exec {
+    if g.exec {
         // The spec grants exec per subject on purpose; the audit policy records it.
         entries.push("rbac-no-exec-attach-proxy: exec granted per person by `access[].exec` in the spec, and audited");
     }
-    let creates = rules.iter().any(|r| {
+    let creates = g.rules.iter().any(|r| {
         r.verbs.iter().any(|v| v == "create") && !r.resources.iter().all(|x| x.starts_with("pods/"))
     });
     if creates {
         entries.push("rbac-no-create-workloads: the `write` and `admin` access roles exist to deploy workloads, and are bound to people and CI, never to app service accounts");
     }
-    let mut m = serde_json::Map::new();
+    let mut m = BTreeMap::new();
     if !entries.is_empty() {
-        m.insert("kubeward.dev/exempt".into(), entries.join("; ").into());
+        m.insert(keys::EXEMPT.into(), entries.join("; "));
     }
-    m
-}
-
-fn labels() -> serde_json::Map<String, Value> {
-    let mut m = serde_json::Map::new();
-    m.insert("app.kubernetes.io/managed-by".into(), "kubeward".into());
     m
 }
 
 /// `access-read`, `access-write-exec`, `access-read-pods-services`…: the same grant gives
 /// the same Role, whatever the order of its resources.
-pub fn access_role_name(a: &Access) -> String {
+pub fn access_role_name(a: &Grant) -> String {
     let mut name = format!("access-{}", role_name(a.role));
     if a.exec {
         name.push_str("-exec");
@@ -164,17 +190,29 @@ fn subject_slug(kind: SubjectKind, name: &str) -> String {
     }
 }
 
-fn subject(kind: SubjectKind, name: &str) -> Value {
+fn subject(kind: SubjectKind, name: &str) -> SubjectView {
+    let rbac = Some("rbac.authorization.k8s.io");
     match kind {
-        SubjectKind::User => {
-            json!({ "kind": "User", "apiGroup": "rbac.authorization.k8s.io", "name": name })
-        }
-        SubjectKind::Group => {
-            json!({ "kind": "Group", "apiGroup": "rbac.authorization.k8s.io", "name": name })
-        }
+        SubjectKind::User => SubjectView {
+            kind: "User",
+            api_group: rbac,
+            name: name.into(),
+            namespace: None,
+        },
+        SubjectKind::Group => SubjectView {
+            kind: "Group",
+            api_group: rbac,
+            name: name.into(),
+            namespace: None,
+        },
         SubjectKind::ServiceAccount => {
             let (ns, sa) = name.split_once('/').unwrap_or(("", name));
-            json!({ "kind": "ServiceAccount", "name": sa, "namespace": ns })
+            SubjectView {
+                kind: "ServiceAccount",
+                api_group: None,
+                name: sa.into(),
+                namespace: Some(ns.into()),
+            }
         }
     }
 }

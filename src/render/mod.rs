@@ -187,7 +187,12 @@ mod tests {
     }
 
     fn obj(view: serde_json::Value) -> PlannedObject {
-        PlannedObject::new("t", "x.yaml", view)
+        PlannedObject {
+            template: "t",
+            path: "x.yaml".into(),
+            view,
+            apply: true,
+        }
     }
 
     #[test]

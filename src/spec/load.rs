@@ -13,19 +13,67 @@ pub struct LoadedSpec {
     pub file: String,
     pub text: String,
     pub index: PosIndex,
-    /// Built by kubeward from command-line flags: messages name no position in it.
-    pub synthetic: bool,
+    /// Set when a front end built the spec from command-line arguments: which argument
+    /// gave each part of the spec, so that messages name the flag instead of a position.
+    pub args: Option<ArgMap>,
+}
+
+/// Which command-line argument set which part of a spec built from flags: pairs of a spec
+/// path prefix (`namespaces[0].quota.requests.cpu`) and the argument (`--quota-cpu 4x`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ArgMap(pub Vec<(String, String)>);
+
+impl ArgMap {
+    pub fn set(&mut self, path: impl Into<String>, arg: impl Into<String>) {
+        self.0.push((path.into(), arg.into()));
+    }
+
+    /// The argument that set `path` or its nearest ancestor.
+    pub fn find(&self, path: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .filter(|(p, _)| {
+                path == p
+                    || path
+                        .strip_prefix(p.as_str())
+                        .is_some_and(|rest| rest.starts_with(['.', '[']))
+            })
+            .max_by_key(|(p, _)| p.len())
+            .map(|(_, a)| a.as_str())
+    }
 }
 
 impl LoadedSpec {
-    fn at(&self, pos: Pos) -> Option<Pos> {
-        (!self.synthetic).then_some(pos)
+    /// A spec built by a front end from the arguments of `command`.
+    pub fn from_args(spec: Spec, command: &str, args: ArgMap) -> Self {
+        LoadedSpec {
+            spec,
+            file: command.to_string(),
+            text: String::new(),
+            index: PosIndex::default(),
+            args: Some(args),
+        }
+    }
+
+    fn diagnostic(
+        &self,
+        path: &str,
+        pos: Pos,
+        d: fn(&str, Option<Pos>, String) -> Diagnostic,
+        message: String,
+    ) -> Diagnostic {
+        match &self.args {
+            Some(args) => match args.find(path) {
+                Some(arg) => d(&self.file, None, format!("`{arg}`: {message}")),
+                None => d(&self.file, None, message),
+            },
+            None => d(&self.file, Some(pos), message).with_source(&self.text),
+        }
     }
 
     /// An error pointing at the value at `path` (or its nearest existing ancestor).
     pub fn error_at(&self, path: &str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(&self.file, self.at(self.index.nearest(path)), message)
-            .with_source(&self.text)
+        self.diagnostic(path, self.index.nearest(path), error, message.into())
     }
 
     /// An error pointing at the key that names the value at `path`.
@@ -34,14 +82,21 @@ impl LoadedSpec {
             .index
             .key(path)
             .unwrap_or_else(|| self.index.nearest(path));
-        Diagnostic::error(&self.file, self.at(pos), message).with_source(&self.text)
+        self.diagnostic(path, pos, error, message.into())
     }
 
     /// A warning pointing at the value at `path`.
     pub fn warning_at(&self, path: &str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::warning(&self.file, self.at(self.index.nearest(path)), message)
-            .with_source(&self.text)
+        self.diagnostic(path, self.index.nearest(path), warning, message.into())
     }
+}
+
+fn error(file: &str, pos: Option<Pos>, message: String) -> Diagnostic {
+    Diagnostic::error(file, pos, message)
+}
+
+fn warning(file: &str, pos: Option<Pos>, message: String) -> Diagnostic {
+    Diagnostic::warning(file, pos, message)
 }
 
 /// Parse spec text. `file` is only used in messages.
@@ -85,7 +140,7 @@ pub fn parse(file: &str, text: &str) -> Result<LoadedSpec, Vec<Diagnostic>> {
         file: file.to_string(),
         text: text.to_string(),
         index,
-        synthetic: false,
+        args: None,
     })
 }
 

@@ -1,13 +1,14 @@
 //! The spec file's types (`kubeward.yaml`, version 1), exactly as the user wrote them.
 //!
 //! Every struct denies unknown fields. Optional fields stay `Option` here so that later
-//! stages know what the user said; defaults are applied by the plan.
+//! stages know what the user said; defaults are applied by `resolve`. Front ends (the
+//! spec file, `onboard`'s flags) all produce this type.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::k8s::{PodSecurity, Protocol};
+pub use crate::k8s::{PodSecurity, PortRef, Protocol};
 
 /// The whole spec file.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -30,7 +31,26 @@ pub struct Spec {
     pub supply_chain: Option<SupplyChain>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+impl Default for Spec {
+    /// An empty spec of the current version, for front ends that build one.
+    fn default() -> Self {
+        Spec {
+            version: 1,
+            kubernetes: None,
+            registries: Vec::new(),
+            namespaces: Vec::new(),
+            apps: Vec::new(),
+            flows: Vec::new(),
+            api_server: None,
+            dns: None,
+            logging: None,
+            audit: None,
+            supply_chain: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Namespace {
     pub name: String,
@@ -180,14 +200,6 @@ pub struct Port {
     pub port: u32,
     #[serde(default)]
     pub protocol: Protocol,
-}
-
-/// A port given by container-port name or by number.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(untagged)]
-pub enum PortRef {
-    Number(u32),
-    Name(String),
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]

@@ -187,7 +187,7 @@ fn narrowing_outside_the_role_or_to_secrets_is_an_error() {
             "namespace/serviceaccount",
         ),
     ] {
-        let errs = kubeward::spec::parse_checked("t.yaml", &ns_spec(access)).unwrap_err();
+        let errs = kubeward::resolve::parse_resolved("t.yaml", &ns_spec(access)).unwrap_err();
         assert!(
             errs.iter()
                 .any(|e| e.message.contains(msg) && e.pos.is_some_and(|p| p.line == 6)),
@@ -346,4 +346,30 @@ fn onboard_refuses_a_spec_with_apps() {
         .args(["onboard", "-o", "-", "-f", "examples/teams/kubeward.yaml"])
         .assert()
         .success();
+}
+
+#[test]
+fn onboard_errors_from_resolve_name_the_flag_that_caused_them() {
+    kubeward()
+        .args(["onboard", "a", "--reader", "serviceaccount:bot", "-o", "-"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "onboard: error: `--reader serviceaccount:bot`: `bot` is not `namespace/serviceaccount`",
+        ));
+    kubeward()
+        .args(["onboard", "a", "b", "--quota-memory", "lots", "-o", "-"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "onboard: error: `--quota-memory lots`: `lots` is not a quantity",
+        ))
+        .stderr(predicates::str::contains("the spec has 1 error(s)"));
+    kubeward()
+        .args(["onboard", "kube-system", "-o", "-"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "onboard: error: `kube-system`: `kube-system` is a system namespace",
+        ));
 }

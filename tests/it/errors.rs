@@ -1,7 +1,7 @@
 //! Every semantic error of a spec: reported at the right line and column, with help.
 
 use kubeward::diag::Diagnostic;
-use kubeward::spec::parse_checked;
+use kubeward::resolve::parse_resolved;
 
 use crate::support::{DIGEST, app_spec};
 
@@ -19,7 +19,7 @@ fn at(text: &str, needle: &str, nth: usize) -> (usize, usize) {
 }
 
 fn errors(text: &str) -> Vec<Diagnostic> {
-    match parse_checked("test.yaml", text) {
+    match parse_resolved("test.yaml", text) {
         Ok(_) => panic!("spec was accepted:\n{text}"),
         Err(d) => d.into_iter().filter(Diagnostic::is_error).collect(),
     }
@@ -218,7 +218,7 @@ fn ambiguous_bare_flow_name() {
     ) + "flows:\n  - { from: web, to: shop/web, port: 8080 }\n";
     expect_one(&text, "web, to:", 0, "ambiguous");
     let fixed = text.replace("from: web,", "from: other/web,");
-    assert!(parse_checked("test.yaml", &fixed).is_ok());
+    assert!(parse_resolved("test.yaml", &fixed).is_ok());
 }
 
 #[test]
@@ -290,8 +290,7 @@ fn quota_that_apps_exceed_is_refused_by_render_with_numbers() {
         "- name: shop",
         "- name: shop\n    quota: { requests: { cpu: \"2\" }, limits: { cpu: \"8\" } }",
     );
-    let (spec, _) = parse_checked("test.yaml", &text).expect("the spec itself is valid");
-    let errs = kubeward::plan::plan(&spec).unwrap_err();
+    let errs = errors(&text);
     assert_eq!(errs.len(), 1, "{}", kubeward::diag::render_all(&errs));
     let (line, col) = at(&text, "quota", 0);
     assert_eq!(errs[0].pos.map(|p| (p.line, p.col)), Some((line, col)));
@@ -327,7 +326,7 @@ fn a_probe_checks_a_port_or_runs_a_command() {
     let empty = app_spec("    probes:\n      liveness: { exec: [] }\n");
     expect_one(&empty, "[]", 0, "command is empty");
     let ok = app_spec("    probes:\n      liveness: { exec: [/bin/check, --alive] }\n");
-    assert!(parse_checked("test.yaml", &ok).is_ok());
+    assert!(parse_resolved("test.yaml", &ok).is_ok());
 }
 
 #[test]
@@ -338,4 +337,43 @@ fn secret_files_need_a_valid_name_and_their_own_directory() {
     expect_one(&name, "DB_Creds", 0, "not a valid Secret name");
     let key = app_spec("    secretFiles: [{ secret: db, mountPath: /etc/db, keys: [\"a b\"] }]\n");
     expect_one(&key, "\"a b\"", 0, "not a valid Secret key");
+}
+
+#[test]
+fn a_writable_path_on_the_api_token_mount_is_refused_at_its_line() {
+    // Regression: both mounts were rendered and the API server rejected the Deployment.
+    let text = app_spec(
+        "    apiAccess: true\n    writablePaths: [/tmp, /var/run/secrets/kubernetes.io/serviceaccount]\n",
+    );
+    expect_one(
+        &text,
+        "/var/run/secrets/kubernetes.io/serviceaccount",
+        0,
+        "overlaps the API token mount",
+    );
+}
+
+#[test]
+fn a_mount_path_is_used_once() {
+    let twice = app_spec("    writablePaths: [/tmp, /var/cache, /tmp]\n");
+    expect_one(&twice, "/tmp", 1, "`/tmp` is listed twice");
+    let secrets = app_spec(
+        "    writablePaths: [/tmp]\n    secretFiles:\n      - { secret: a, mountPath: /etc/creds }\n      - { secret: b, mountPath: /etc/creds }\n",
+    );
+    expect_one(&secrets, "/etc/creds", 1, "overlaps another mount");
+    let nested_writable = app_spec("    writablePaths: [/var/cache, /var/cache/nginx]\n");
+    assert!(
+        parse_resolved("test.yaml", &nested_writable).is_ok(),
+        "nested writable directories are two valid mounts"
+    );
+}
+
+#[test]
+fn a_flow_port_that_no_service_or_container_port_offers_is_refused() {
+    let text = format!(
+        "{}    service: {{ port: 80, targetPort: http }}\nflows:\n  - {{ from: ingress, to: web, port: 8081 }}\n",
+        app_spec("")
+    )
+    .replace("- name: shop", "- name: shop\n    ingressFrom: ingress-nginx");
+    expect_one(&text, "8081", 0, "does not listen on 8081/TCP");
 }

@@ -2,6 +2,7 @@
 //! hostile input.
 
 mod access;
+mod architecture;
 mod check;
 mod cli;
 mod errors;

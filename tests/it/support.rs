@@ -36,10 +36,10 @@ pub fn examples() -> Vec<(String, PathBuf)> {
 
 /// Render a spec text in memory; panics with the diagnostics on failure.
 pub fn render_text(text: &str) -> Vec<(String, String)> {
-    let (spec, warnings) = kubeward::spec::parse_checked("test.yaml", text)
+    let resolved = kubeward::resolve::parse_resolved("test.yaml", text)
         .unwrap_or_else(|d| panic!("spec errors:\n{}", kubeward::diag::render_all(&d)));
     let templates = kubeward::render::embedded().unwrap();
-    match kubeward::bundle::render(&spec, warnings, templates) {
+    match kubeward::bundle::render(&resolved.model, resolved.warnings, templates) {
         Ok(b) => b.files,
         Err(e) => panic!("render failed: {e:?}"),
     }

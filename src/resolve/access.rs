@@ -1,13 +1,11 @@
 //! What the access roles of a spec mean: the documented resource sets of `read`, `write`
-//! and `admin`, narrowing, `exec`, and the checks of `access` entries.
+//! and `admin`, narrowing, `exec`, and the read-only grants of apps' API access.
 
 use std::collections::BTreeMap;
 
-use crate::diag::Diagnostic;
+use crate::spec::{AccessRole, ApiAccess};
 
-use super::load::LoadedSpec;
-use super::types::{AccessRole, ApiAccess, SubjectKind};
-use crate::k8s::names::is_dns_label;
+use super::top::NEWEST_MINOR;
 
 /// Namespaced resources `read` may get, list and watch, by API group. Never Secrets.
 pub const READ: &[(&str, &[&str])] = &[
@@ -186,12 +184,7 @@ pub fn api_rules(access: &ApiAccess) -> Result<Vec<RbacRule>, String> {
         ApiAccess::Enabled(true) => (vec!["configmaps".to_string()], Vec::new()),
         ApiAccess::Narrow(g) => (g.resources.clone(), g.names.clone()),
     };
-    let mut rules = role_rules(
-        AccessRole::Read,
-        Some(&resources),
-        false,
-        super::NEWEST_MINOR,
-    )?;
+    let mut rules = role_rules(AccessRole::Read, Some(&resources), false, NEWEST_MINOR)?;
     for r in &mut rules {
         r.resource_names = names.clone();
         if !names.is_empty() {
@@ -200,75 +193,6 @@ pub fn api_rules(access: &ApiAccess) -> Result<Vec<RbacRule>, String> {
         }
     }
     Ok(rules)
-}
-
-/// Subjects that must never be granted anything.
-const FORBIDDEN: &[&str] = &[
-    "system:anonymous",
-    "system:unauthenticated",
-    "system:authenticated",
-    "system:masters",
-];
-
-pub(crate) fn check_access(s: &LoadedSpec, out: &mut Vec<Diagnostic>) {
-    for (ni, ns) in s.spec.namespaces.iter().enumerate() {
-        for (ai, a) in ns.access.iter().enumerate() {
-            let at = |f: &str| format!("namespaces[{ni}].access[{ai}].{f}");
-            let name = a.subject.name.as_str();
-            if name.trim().is_empty() || name.chars().any(char::is_control) {
-                out.push(s.error_at(&at("subject.name"), "the subject has no usable name")
-                    .with_help("give the user, group or service account name as your identity provider spells it"));
-            } else if FORBIDDEN.contains(&name) {
-                out.push(
-                    s.error_at(
-                        &at("subject.name"),
-                        format!("`{name}` stands for everyone or for cluster administrators"),
-                    )
-                    .with_help("grant access to named users, groups or service accounts only"),
-                );
-            }
-            if a.subject.kind == SubjectKind::ServiceAccount {
-                let ok = match name.split_once('/') {
-                    Some((n, sa)) => is_dns_label(n) && crate::k8s::names::is_dns_subdomain(sa),
-                    None => false,
-                };
-                if !ok {
-                    out.push(
-                        s.error_at(
-                            &at("subject.name"),
-                            format!("`{name}` is not `namespace/serviceaccount`"),
-                        )
-                        .with_help(
-                            "name a service account as `namespace/name`, e.g. `ci/deployer`",
-                        ),
-                    );
-                }
-            }
-            if let Some(only) = &a.resources {
-                if only.is_empty() {
-                    out.push(s.error_at(&at("resources"), "`resources` is empty")
-                        .with_help("list the resources to keep, or remove `resources` to grant the whole role"));
-                }
-                for (ri, r) in only.iter().enumerate() {
-                    if let Err(e) = role_rules(
-                        a.role,
-                        Some(std::slice::from_ref(r)),
-                        false,
-                        super::NEWEST_MINOR,
-                    ) {
-                        out.push(s.error_at(&format!("namespaces[{ni}].access[{ai}].resources[{ri}]"), e)
-                            .with_help("narrow to resources of the role's set; Secrets are mounted into pods, never granted"));
-                    }
-                }
-            }
-        }
-    }
-    for (i, app) in s.spec.apps.iter().enumerate() {
-        if let Err(e) = api_rules(&app.api_access) {
-            out.push(s.error_at(&format!("apps[{i}].apiAccess"), e)
-                .with_help("apiAccess reads resources of the `read` set, e.g. `{ resources: [configmaps], names: [app-config] }`"));
-        }
-    }
 }
 
 #[cfg(test)]

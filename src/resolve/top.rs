@@ -1,0 +1,170 @@
+//! The top of a spec: version, Kubernetes target, registries, supply chain, API server,
+//! DNS and logging.
+
+use crate::diag::Diagnostic;
+use crate::k8s::names::Cidr;
+use crate::spec::{CiPipeline, LoadedSpec};
+
+/// Oldest and newest Kubernetes minor versions kubeward renders for.
+pub const OLDEST_MINOR: u32 = 30;
+pub const NEWEST_MINOR: u32 = 37;
+
+/// What the top of the spec resolves to.
+pub struct Top {
+    pub minor: u32,
+    pub admission_policy: bool,
+    pub audit: bool,
+    pub api_server: Vec<String>,
+    pub dns_node_local: Option<String>,
+}
+
+/// Parse the `kubernetes:` target into its minor version.
+pub fn kubernetes_minor(value: Option<&str>) -> Result<u32, String> {
+    let Some(v) = value else {
+        return Ok(NEWEST_MINOR);
+    };
+    let minor = v
+        .trim_start_matches('v')
+        .strip_prefix("1.")
+        .and_then(|m| m.parse::<u32>().ok())
+        .ok_or_else(|| format!("`{v}` is not a Kubernetes version such as \"1.{NEWEST_MINOR}\""))?;
+    if !(OLDEST_MINOR..=NEWEST_MINOR).contains(&minor) {
+        return Err(format!(
+            "Kubernetes {v} is not supported; kubeward renders for 1.{OLDEST_MINOR} to 1.{NEWEST_MINOR}"
+        ));
+    }
+    Ok(minor)
+}
+
+pub fn resolve(s: &LoadedSpec, out: &mut Vec<Diagnostic>) -> Top {
+    let spec = &s.spec;
+    if spec.version != 1 {
+        out.push(
+            s.error_at(
+                "version",
+                format!("unsupported spec version {}", spec.version),
+            )
+            .with_help("this kubeward reads spec version 1; write `version: 1`"),
+        );
+    }
+    let minor = kubernetes_minor(spec.kubernetes.as_deref()).unwrap_or_else(|e| {
+        out.push(s.error_at("kubernetes", e).with_help(format!(
+            "write the target minor version as a quoted string, e.g. `kubernetes: \"1.{NEWEST_MINOR}\"`"
+        )));
+        NEWEST_MINOR
+    });
+    if spec.namespaces.is_empty() && spec.apps.is_empty() {
+        out.push(
+            s.error_at(
+                "",
+                "the spec declares no namespaces and no apps: nothing to render",
+            )
+            .with_help("add a `namespaces:` list (and `apps:`), or run `kubeward init`"),
+        );
+    }
+    for (i, r) in spec.registries.iter().enumerate() {
+        if r.trim().is_empty() || r.chars().any(char::is_whitespace) {
+            out.push(
+                s.error_at(
+                    &format!("registries[{i}]"),
+                    format!("`{r}` is not a registry prefix"),
+                )
+                .with_help(
+                    "write a registry host and path prefix, e.g. `registry.example.com/team/`",
+                ),
+            );
+        }
+    }
+    let admission_policy = supply_chain(s, out);
+    let api_server = api_server(s, out);
+    let dns_node_local = dns(s, out);
+    if let Some(logging) = &spec.logging
+        && logging.enabled
+    {
+        out.push(
+            s.error_at("logging.enabled", "cluster logging is not supported yet")
+                .with_help(
+                    "remove `logging:` or set `enabled: false`; the Fluent Bit bundle is planned",
+                ),
+        );
+    }
+    Top {
+        minor,
+        admission_policy,
+        audit: spec.audit.unwrap_or(true),
+        api_server,
+        dns_node_local,
+    }
+}
+
+fn api_server(s: &LoadedSpec, out: &mut Vec<Diagnostic>) -> Vec<String> {
+    let Some(api) = &s.spec.api_server else {
+        return Vec::new();
+    };
+    for (i, c) in api.cidrs.iter().enumerate() {
+        if let Err(e) = Cidr::parse(c) {
+            out.push(s.error_at(&format!("apiServer.cidrs[{i}]"), e).with_help(
+                "give the API server's address as a CIDR, e.g. `10.0.0.1/32` (see `kubectl get endpoints kubernetes`)",
+            ));
+        }
+    }
+    api.cidrs.clone()
+}
+
+/// The NodeLocal DNSCache address as a CIDR of one address.
+fn dns(s: &LoadedSpec, out: &mut Vec<Diagnostic>) -> Option<String> {
+    let ip = s.spec.dns.as_ref()?.node_local.as_ref()?;
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(_)) => Some(format!("{ip}/32")),
+        Ok(std::net::IpAddr::V6(_)) => Some(format!("{ip}/128")),
+        Err(_) => {
+            out.push(
+                s.error_at("dns.nodeLocal", format!("`{ip}` is not an IP address"))
+                    .with_help(
+                        "NodeLocal DNSCache listens on a link-local address, usually `169.254.20.10`",
+                    ),
+            );
+            None
+        }
+    }
+}
+
+/// Check the supply-chain settings; returns whether the admission policy is rendered.
+fn supply_chain(s: &LoadedSpec, out: &mut Vec<Diagnostic>) -> bool {
+    let spec = &s.spec;
+    let chain = spec.supply_chain.as_ref();
+    if spec.registries.is_empty() && !spec.apps.is_empty() {
+        out.push(
+            s.warning_at("", "no trusted registries: images from any registry are accepted")
+                .with_code("trusted-registries")
+                .with_help("add `registries: [registry.example.com/team/]`; kubeward then checks every image and renders an admission policy that enforces it"),
+        );
+        if chain.and_then(|c| c.admission_policy) == Some(true) {
+            out.push(
+                s.error_at(
+                    "supplyChain.admissionPolicy",
+                    "the admission policy needs trusted registries",
+                )
+                .with_help("list them under `registries:`"),
+            );
+        }
+    }
+    let pipeline = chain.and_then(|c| c.ci_pipeline);
+    let wants_pipeline = match pipeline {
+        Some(p) => p != CiPipeline::None,
+        None => !spec.registries.is_empty(),
+    };
+    if wants_pipeline {
+        let path = if pipeline.is_some() {
+            "supplyChain.ciPipeline"
+        } else {
+            "registries"
+        };
+        out.push(
+            s.warning_at(path, "the image pipeline (build, scan, push by digest) is not generated yet")
+                .with_code("ci-pipeline")
+                .with_help("set `supplyChain: { ciPipeline: none }` until it is; the admission policy is generated either way"),
+        );
+    }
+    !spec.registries.is_empty() && chain.and_then(|c| c.admission_policy).unwrap_or(true)
+}
