@@ -10,6 +10,7 @@ use crate::spec::{self, LoadedSpec};
 
 use super::access::api_rules;
 use super::defaults::{REPLICAS, ROLLOUT};
+use super::flow::{INGRESS, KUBE_APISERVER};
 use super::model::{App, Namespace, Resources, SecretEnv};
 use super::namespace::{namespace_list, resource_set_over};
 use super::{identity, mounts, ports, probes};
@@ -19,6 +20,7 @@ use super::{identity, mounts, ports, probes};
 pub fn resolve_all(
     s: &LoadedSpec,
     namespaces: &[Namespace],
+    registries: &[String],
     out: &mut Vec<Diagnostic>,
 ) -> Vec<Option<App>> {
     let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
@@ -27,7 +29,7 @@ pub fn resolve_all(
         let before = out.len();
         check_name(s, i, app, &mut seen, out);
         let ns = namespaces.iter().find(|n| n.name == app.namespace);
-        let resolved = resolve_one(s, i, app, ns, out);
+        let resolved = resolve_one(s, i, app, ns, registries, out);
         all.push(resolved.filter(|_| !out[before..].iter().any(Diagnostic::is_error)));
     }
     all
@@ -45,6 +47,17 @@ fn check_name<'a>(
         out.push(
             s.error_at(&at, format!("`{}` is not a valid app name", app.name))
                 .with_help(dns_label_help(&app.name)),
+        );
+    } else if [INGRESS, KUBE_APISERVER].contains(&app.name.as_str()) {
+        out.push(
+            s.error_at(
+                &at,
+                format!("`{}` is a flow keyword and cannot name an app", app.name),
+            )
+            .with_help(format!(
+                "`from: {INGRESS}` means the ingress controller and `to: {KUBE_APISERVER}` the API server; give the app another name, e.g. `{}-app`",
+                app.name
+            )),
         );
     } else if app.service.is_some() && !app.name.starts_with(|c: char| c.is_ascii_lowercase()) {
         out.push(
@@ -79,6 +92,7 @@ fn resolve_one(
     i: usize,
     app: &spec::App,
     ns: Option<&Namespace>,
+    registries: &[String],
     out: &mut Vec<Diagnostic>,
 ) -> Option<App> {
     let fallback;
@@ -99,7 +113,7 @@ fn resolve_one(
             &fallback
         }
     };
-    let image_ref = image(s, i, app, out);
+    let image_ref = image(s, i, app, registries, out);
     let (ports, service) = ports::resolve(s, i, app, out);
     let probes = probes::resolve(s, i, app, &ports, out);
     let user = identity::resolve(s, i, app, ns.pod_security, out);
@@ -150,19 +164,27 @@ fn resolve_one(
     })
 }
 
-fn image(s: &LoadedSpec, i: usize, app: &spec::App, out: &mut Vec<Diagnostic>) -> Option<ImageRef> {
+fn image(
+    s: &LoadedSpec,
+    i: usize,
+    app: &spec::App,
+    registries: &[String],
+    out: &mut Vec<Diagnostic>,
+) -> Option<ImageRef> {
     let path = format!("apps[{i}].image");
-    let image =
-        match parse_image(&app.image) {
-            Ok(r) => r,
-            Err(e) => {
-                out.push(s.error_at(&path, e).with_help(
-                    "write `registry.example.com/team/app:1.2.3@sha256:<64 hex digits>`",
-                ));
-                return None;
-            }
-        };
-    let registries = &s.spec.registries;
+    let image = match parse_image(&app.image) {
+        Ok(r) => r,
+        Err(e) => {
+            out.push(
+                s.error_at(
+                    &path,
+                    format!("`{}` is not an image reference: {e}", app.image),
+                )
+                .with_help("write `registry.example.com/team/app:1.2.3@sha256:<64 hex digits>`"),
+            );
+            return None;
+        }
+    };
     if !registries.is_empty() && !registries.iter().any(|r| app.image.starts_with(r.as_str())) {
         out.push(s.error_at(&path, format!("image `{}` is not from a trusted registry", app.image)).with_help(format!(
             "trusted registries are {}; push the image there, or add its registry to `registries:`",
@@ -170,16 +192,24 @@ fn image(s: &LoadedSpec, i: usize, app: &spec::App, out: &mut Vec<Diagnostic>) -
         )));
     }
     if image.digest.is_none() {
-        let latest = matches!(image.tag.as_deref(), None | Some("latest"));
-        out.push(
-            s.warning_at(&path, format!(
-                "image `{}` is {}; the same reference can run different code tomorrow",
-                app.image,
-                if latest { "not pinned (no tag, or `latest`)" } else { "pinned by tag only, not by digest" }
-            ))
-            .with_code("image-digest")
-            .with_help("pin the digest the CI scan approved: `docker buildx imagetools inspect IMAGE` prints it; write `IMAGE:TAG@sha256:...`"),
-        );
+        if matches!(image.tag.as_deref(), None | Some("latest")) {
+            out.push(
+                s.error_at(&path, format!(
+                    "image `{}` is not pinned (no tag, or `latest`): every pull may run different code",
+                    app.image
+                ))
+                .with_help("name the version CI built and scanned, with its digest: `IMAGE:1.2.3@sha256:...` (`docker buildx imagetools inspect IMAGE:1.2.3` prints the digest)"),
+            );
+        } else {
+            out.push(
+                s.warning_at(&path, format!(
+                    "image `{}` is pinned by tag only, not by digest; the same reference can run different code tomorrow",
+                    app.image
+                ))
+                .with_code("image-digest")
+                .with_help("pin the digest the CI scan approved: `docker buildx imagetools inspect IMAGE` prints it; write `IMAGE:TAG@sha256:...`"),
+            );
+        }
     }
     Some(image)
 }

@@ -40,7 +40,7 @@ pub fn resolve(s: &LoadedSpec) -> Result<Resolved, Vec<Diagnostic>> {
     for (ni, ns) in namespaces.iter_mut().enumerate() {
         ns.access = grants::resolve(s, ni, top.minor, &mut out);
     }
-    let apps = app::resolve_all(s, &namespaces, &mut out);
+    let apps = app::resolve_all(s, &namespaces, &top.registries, &mut out);
     let cx = flow::Context {
         apps: &apps,
         namespaces: &namespaces,
@@ -58,7 +58,7 @@ pub fn resolve(s: &LoadedSpec) -> Result<Resolved, Vec<Diagnostic>> {
     }
     let model = Model {
         kubernetes_minor: top.minor,
-        registries: s.spec.registries.clone(),
+        registries: top.registries,
         admission_policy: top.admission_policy,
         audit: top.audit,
         dns_node_local: top.dns_node_local,

@@ -12,8 +12,11 @@ use super::defaults::{
 };
 use super::model::{ContainerDefaults, CpuMemory, Namespace, Quota, ResourceSet};
 
-/// Namespaces the spec may not declare: kubeward cannot own them.
-const SYSTEM: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
+/// Whether a namespace belongs to Kubernetes itself (`default`, `kube-*`): kubeward
+/// cannot own it.
+fn is_system(name: &str) -> bool {
+    name == "default" || name.starts_with("kube-")
+}
 
 /// Resolve every namespace (access entries are resolved by `access`).
 pub fn resolve_all(s: &LoadedSpec, out: &mut Vec<Diagnostic>) -> Vec<Namespace> {
@@ -39,7 +42,7 @@ fn check_name<'a>(
             s.error_at(&at, format!("`{name}` is not a valid namespace name"))
                 .with_help(dns_label_help(name)),
         );
-    } else if SYSTEM.contains(&name) {
+    } else if is_system(name) {
         out.push(
             s.error_at(&at, format!("`{name}` is a system namespace"))
                 .with_help("give the service a namespace of its own; system namespaces are not administrative boundaries kubeward can manage"),

@@ -2,6 +2,7 @@
 //! DNS and logging.
 
 use crate::diag::Diagnostic;
+use crate::k8s::image::registry_prefix;
 use crate::k8s::names::Cidr;
 use crate::spec::{CiPipeline, LoadedSpec};
 
@@ -12,6 +13,8 @@ pub const NEWEST_MINOR: u32 = 37;
 /// What the top of the spec resolves to.
 pub struct Top {
     pub minor: u32,
+    /// Trusted registry prefixes, each ending at a path boundary (`/`).
+    pub registries: Vec<String>,
     pub admission_policy: bool,
     pub audit: bool,
     pub api_server: Vec<String>,
@@ -62,19 +65,7 @@ pub fn resolve(s: &LoadedSpec, out: &mut Vec<Diagnostic>) -> Top {
             .with_help("add a `namespaces:` list (and `apps:`), or run `kubeward init`"),
         );
     }
-    for (i, r) in spec.registries.iter().enumerate() {
-        if r.trim().is_empty() || r.chars().any(char::is_whitespace) {
-            out.push(
-                s.error_at(
-                    &format!("registries[{i}]"),
-                    format!("`{r}` is not a registry prefix"),
-                )
-                .with_help(
-                    "write a registry host and path prefix, e.g. `registry.example.com/team/`",
-                ),
-            );
-        }
-    }
+    let registries = registries(s, out);
     let admission_policy = supply_chain(s, out);
     let api_server = api_server(s, out);
     let dns_node_local = dns(s, out);
@@ -90,11 +81,25 @@ pub fn resolve(s: &LoadedSpec, out: &mut Vec<Diagnostic>) -> Top {
     }
     Top {
         minor,
+        registries,
         admission_policy,
         audit: spec.audit.unwrap_or(true),
         api_server,
         dns_node_local,
     }
+}
+
+fn registries(s: &LoadedSpec, out: &mut Vec<Diagnostic>) -> Vec<String> {
+    let mut all = Vec::new();
+    for (i, r) in s.spec.registries.iter().enumerate() {
+        match registry_prefix(r) {
+            Ok(p) => all.push(p),
+            Err(e) => out.push(s.error_at(&format!("registries[{i}]"), e).with_help(
+                "write a registry host and optional path prefix, e.g. `registry.example.com/team/`",
+            )),
+        }
+    }
+    all
 }
 
 fn api_server(s: &LoadedSpec, out: &mut Vec<Diagnostic>) -> Vec<String> {

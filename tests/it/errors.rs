@@ -377,3 +377,103 @@ fn a_flow_port_that_no_service_or_container_port_offers_is_refused() {
     .replace("- name: shop", "- name: shop\n    ingressFrom: ingress-nginx");
     expect_one(&text, "8081", 0, "does not listen on 8081/TCP");
 }
+
+#[test]
+fn a_registry_prefix_trusts_only_images_below_its_path() {
+    // Regression: `registries: [registry.example.com]` trusted any image whose text began
+    // with it, including other hosts and sibling paths.
+    for (registry, image) in [
+        ("registry.example.com", "registry.example.com.evil.io/web:1"),
+        ("registry.example.com", "registry.example.com:5000/web:1"),
+        (
+            "registry.example.com/team",
+            "registry.example.com/team-evil/web:1",
+        ),
+    ] {
+        let text = app_spec("")
+            .replace(
+                "version: 1\n",
+                &format!("version: 1\nregistries: [{registry}]\n"),
+            )
+            .replace("registry.example.com/web:1.0", image);
+        expect_one(&text, image, 0, "not from a trusted registry");
+    }
+    let trusted = app_spec("").replace(
+        "version: 1\n",
+        "version: 1\nregistries: [registry.example.com]\n",
+    );
+    assert!(parse_resolved("test.yaml", &trusted).is_ok());
+}
+
+#[test]
+fn trusted_registries_are_written_with_a_path_boundary() {
+    let text = app_spec("").replace(
+        "version: 1\n",
+        "version: 1\nregistries: [registry.example.com, \"registry.example.com:5000/team\"]\nsupplyChain: { ciPipeline: none }\n",
+    );
+    let files = crate::support::render_text(&text);
+    let config = &files
+        .iter()
+        .find(|(p, _)| p == "shop/configmap-trusted-registries.yaml")
+        .unwrap()
+        .1;
+    assert!(
+        config
+            .contains(r#"registries: "registry.example.com/\nregistry.example.com:5000/team/\n""#),
+        "{config}"
+    );
+    let policy = &files
+        .iter()
+        .find(|(p, _)| p == "cluster/validatingadmissionpolicy.yaml")
+        .unwrap()
+        .1;
+    assert!(
+        policy.contains("map(r, r.endsWith('/') ? r : r + '/')"),
+        "the policy itself also ends every prefix at a path boundary:\n{policy}"
+    );
+}
+
+#[test]
+fn a_registry_needs_a_host() {
+    let text = app_spec("").replace("version: 1\n", "version: 1\nregistries: [nginx]\n");
+    expect_one(&text, "nginx", 0, "does not start with a registry host");
+}
+
+#[test]
+fn flow_keywords_cannot_name_apps() {
+    for name in ["ingress", "kube-apiserver"] {
+        let text = app_spec("").replace("name: web", &format!("name: {name}"));
+        expect_one(&text, name, 0, "is a flow keyword");
+    }
+}
+
+#[test]
+fn kube_namespaces_are_refused() {
+    let text = app_spec("").replace("shop", "kube-tools");
+    let errs = errors(&text);
+    assert!(
+        errs.iter()
+            .any(|e| e.message == "`kube-tools` is a system namespace"),
+        "{}",
+        kubeward::diag::render_all(&errs)
+    );
+}
+
+#[test]
+fn image_references_follow_the_distribution_grammar() {
+    let bad = app_spec("").replace("registry.example.com/web:1.0", "UPPER//x::-bad");
+    expect_one(&bad, "UPPER//x", 0, "is not an image reference");
+    let untagged =
+        app_spec("").replace(&format!("registry.example.com/web:1.0@{DIGEST}"), "r.io/x");
+    expect_one(&untagged, "r.io/x", 0, "is not pinned");
+    let latest = app_spec("").replace(
+        &format!("registry.example.com/web:1.0@{DIGEST}"),
+        "r.io/x:latest",
+    );
+    expect_one(&latest, "r.io/x:latest", 0, "is not pinned");
+    let by_digest = app_spec("").replace("registry.example.com/web:1.0@", "r.io/x@");
+    assert!(
+        parse_resolved("test.yaml", &by_digest).is_ok(),
+        "a digest alone pins the image"
+    );
+}
