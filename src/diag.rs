@@ -46,6 +46,9 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The source line the position points into, for a caret display.
     pub snippet: Option<String>,
+    /// For a spec problem: the path of the value it is about (`apps[0].image`), so that
+    /// a front end can tell which of its questions or flags caused it.
+    pub spec_path: Option<String>,
 }
 
 impl Diagnostic {
@@ -58,6 +61,7 @@ impl Diagnostic {
             message: message.into(),
             help: None,
             snippet: None,
+            spec_path: None,
         }
     }
 

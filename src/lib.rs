@@ -24,3 +24,4 @@ pub mod resolve;
 pub mod source;
 pub mod spec;
 pub mod validate;
+pub mod wizard;

@@ -2,6 +2,7 @@
 //! findings, 2 usage, input or I/O errors.
 
 mod check;
+mod init;
 mod onboard;
 mod render;
 
@@ -22,7 +23,7 @@ pub const USAGE: u8 = 2;
     name = "kubeward",
     version,
     about = "Turn a short service description into hardened Kubernetes manifests that validate themselves",
-    after_help = "Examples:\n  kubeward render -f examples/minimal/kubeward.yaml -o bundle\n  kubeward check bundle/\n\nExit codes: 0 ok, 1 validation findings, 2 usage, input or I/O errors."
+    after_help = "Examples:\n  kubeward init\n  kubeward render -f examples/minimal/kubeward.yaml -o bundle\n  kubeward check bundle/\n\nExit codes: 0 ok, 1 validation findings, 2 usage, input or I/O errors."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -31,6 +32,11 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Write a spec by answering questions (or from flags), then render its bundle
+    #[command(
+        after_help = "Examples:\n  kubeward init\n  kubeward init --yes --app web --image registry.example.com/shop/web:1.4.2@sha256:<digest> --namespace shop --port http:8080 --flow ingress:web:8080\n  kubeward init --spec kubeward.yaml --app worker --image ... --namespace shop --port none --force\n\nWithout a terminal (or with --yes) no question is asked: flags answer, defaults fill the rest, and --app and --image are required for a new spec (the namespace defaults to the app name). An existing spec is loaded and added to; it is rewritten only after a confirmation or with --force. Ctrl-C writes nothing (exit 130)."
+    )]
+    Init(Box<init::InitArgs>),
     /// Render a spec into a hardened, validated bundle of manifests
     #[command(
         after_help = "Examples:\n  kubeward render -f kubeward.yaml -o bundle\n  kubeward render -f kubeward.yaml -o - | kubectl apply --dry-run=server -f -\n  kubeward render -o bundle --force --templates my-templates/\n\nNothing is written unless every rendered document passes the strict schema and the rule catalogue."
@@ -108,6 +114,7 @@ pub fn main() -> ExitCode {
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> u8 {
     match cli.command {
+        Command::Init(a) => init::run(&a),
         Command::Render(a) => render::run(&a),
         Command::Onboard(a) => onboard::run(&a),
         Command::Check(a) => check::run_check(&a),

@@ -182,12 +182,8 @@ fn parse_subject(s: &str) -> Result<(SubjectKind, String), FlagError> {
             help.clone(),
         )
     })?;
-    let kind = match kind {
-        "user" | "User" => SubjectKind::User,
-        "group" | "Group" => SubjectKind::Group,
-        "serviceaccount" | "ServiceAccount" | "sa" => SubjectKind::ServiceAccount,
-        other => return Err(FlagError(format!("`{other}` is not a subject kind"), help)),
-    };
+    let kind = SubjectKind::parse(kind)
+        .ok_or_else(|| FlagError(format!("`{kind}` is not a subject kind"), help.clone()))?;
     if name.is_empty() {
         return Err(FlagError(format!("`{s}` names no subject"), help));
     }

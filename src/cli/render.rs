@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use kubeward::bundle::{RenderError, render};
+use kubeward::bundle::{Bundle, RenderError, render};
 use kubeward::diag::{Diagnostic, render_all};
 use kubeward::output::{stream, write_bundle};
 use kubeward::render::{embedded, with_overrides};
@@ -22,6 +22,18 @@ pub fn run(args: &RenderArgs) -> u8 {
 
 /// Render a resolved model and write the bundle as `args` says.
 pub(super) fn emit(model: &Model, warnings: Vec<Diagnostic>, args: &OutputArgs) -> u8 {
+    match build(model, warnings, args) {
+        Ok(bundle) => write(&bundle, args),
+        Err(code) => code,
+    }
+}
+
+/// Render and validate a bundle in memory, reporting problems; `Err` is the exit code.
+pub(super) fn build(
+    model: &Model,
+    warnings: Vec<Diagnostic>,
+    args: &OutputArgs,
+) -> Result<Bundle, u8> {
     let templates = match &args.templates {
         Some(dir) => with_overrides(dir),
         None => embedded(),
@@ -32,7 +44,7 @@ pub(super) fn emit(model: &Model, warnings: Vec<Diagnostic>, args: &OutputArgs) 
             eprintln!(
                 "{e}\n  help: fix the template, or remove it from the `--templates` directory to use the built-in one"
             );
-            return USAGE;
+            return Err(USAGE);
         }
     };
     let bundle = match render(model, warnings, templates) {
@@ -41,7 +53,7 @@ pub(super) fn emit(model: &Model, warnings: Vec<Diagnostic>, args: &OutputArgs) 
             eprintln!(
                 "{e}\n  help: fix the template; values are passed as `{{{{name}}}}` (text) or `{{{{json value}}}}` (numbers, lists)"
             );
-            return USAGE;
+            return Err(USAGE);
         }
         Err(RenderError::Invalid {
             findings,
@@ -63,7 +75,7 @@ pub(super) fn emit(model: &Model, warnings: Vec<Diagnostic>, args: &OutputArgs) 
                 "error: {} rendered document problem(s); nothing was written",
                 findings.len()
             );
-            return FINDINGS;
+            return Err(FINDINGS);
         }
     };
     if !bundle.warnings.is_empty() {
@@ -74,10 +86,15 @@ pub(super) fn emit(model: &Model, warnings: Vec<Diagnostic>, args: &OutputArgs) 
             "error: {} warning(s) with --strict; nothing was written",
             bundle.warnings.len()
         );
-        return FINDINGS;
+        return Err(FINDINGS);
     }
+    Ok(bundle)
+}
+
+/// Write a rendered bundle to the directory (or stream) `args` names.
+pub(super) fn write(bundle: &Bundle, args: &OutputArgs) -> u8 {
     if args.output.as_os_str() == "-" {
-        return write_stream(&bundle);
+        return write_stream(bundle);
     }
     if let Err(e) = write_bundle(&args.output, &bundle.files, args.force) {
         eprintln!("error: {e}\n  help: {}", e.help());
@@ -102,7 +119,7 @@ pub(super) fn emit(model: &Model, warnings: Vec<Diagnostic>, args: &OutputArgs) 
 
 /// Write the applied manifests as one stream; files that are not API objects (the audit
 /// policy) are named on stderr instead.
-fn write_stream(bundle: &kubeward::bundle::Bundle) -> u8 {
+fn write_stream(bundle: &Bundle) -> u8 {
     let manifests: Vec<(String, String)> = bundle
         .files
         .iter()

@@ -59,16 +59,18 @@ impl LoadedSpec {
         &self,
         path: &str,
         pos: Pos,
-        d: fn(&str, Option<Pos>, String) -> Diagnostic,
+        make: fn(&str, Option<Pos>, String) -> Diagnostic,
         message: String,
     ) -> Diagnostic {
-        match &self.args {
+        let mut d = match &self.args {
             Some(args) => match args.find(path) {
-                Some(arg) => d(&self.file, None, format!("`{arg}`: {message}")),
-                None => d(&self.file, None, message),
+                Some(arg) => make(&self.file, None, format!("`{arg}`: {message}")),
+                None => make(&self.file, None, message),
             },
-            None => d(&self.file, Some(pos), message).with_source(&self.text),
-        }
+            None => make(&self.file, Some(pos), message).with_source(&self.text),
+        };
+        d.spec_path = Some(path.to_string());
+        d
     }
 
     /// An error pointing at the value at `path` (or its nearest existing ancestor).

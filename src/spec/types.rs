@@ -15,19 +15,29 @@ pub use crate::k8s::{PodSecurity, PortRef, Protocol};
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Spec {
     pub version: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kubernetes: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub registries: Vec<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub namespaces: Vec<Namespace>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub apps: Vec<App>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub flows: Vec<Flow>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_server: Option<ApiServer>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dns: Option<Dns>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logging: Option<Logging>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audit: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub supply_chain: Option<SupplyChain>,
 }
 
@@ -54,13 +64,20 @@ impl Default for Spec {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Namespace {
     pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pod_security: Option<PodSecurity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pod_security_exemption: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quota: Option<Quota>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub defaults: Option<Defaults>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ingress_from: Option<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub access: Vec<Access>,
 }
 
@@ -97,19 +114,26 @@ impl<'de> Deserialize<'de> for Quantity {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Quota {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub pods: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requests: Option<CpuMemory>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limits: Option<CpuMemory>,
     /// Number of NodePort Services allowed (default 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_ports: Option<u32>,
     /// Number of LoadBalancer Services allowed (default 0).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub load_balancers: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct CpuMemory {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<Quantity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<Quantity>,
 }
 
@@ -117,18 +141,24 @@ pub struct CpuMemory {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ResourceSet {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cpu: Option<Quantity>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub memory: Option<Quantity>,
     #[serde(rename = "ephemeral-storage")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage: Option<Quantity>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Defaults {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub request: Option<ResourceSet>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<ResourceSet>,
     /// The largest container a LimitRange admits (default: the namespace quota limits).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max: Option<ResourceSet>,
 }
 
@@ -137,8 +167,10 @@ pub struct Defaults {
 pub struct Access {
     pub subject: Subject,
     pub role: AccessRole,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<Vec<String>>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub exec: bool,
 }
 
@@ -156,6 +188,18 @@ pub enum SubjectKind {
     ServiceAccount,
 }
 
+impl SubjectKind {
+    /// `user`, `group`, `serviceaccount` (or `sa`), in any case.
+    pub fn parse(s: &str) -> Option<SubjectKind> {
+        match s.to_ascii_lowercase().as_str() {
+            "user" => Some(SubjectKind::User),
+            "group" => Some(SubjectKind::Group),
+            "serviceaccount" | "sa" => Some(SubjectKind::ServiceAccount),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum AccessRole {
@@ -164,32 +208,59 @@ pub enum AccessRole {
     Admin,
 }
 
+impl AccessRole {
+    /// `read`, `write` or `admin`.
+    pub fn parse(s: &str) -> Option<AccessRole> {
+        match s {
+            "read" => Some(AccessRole::Read),
+            "write" => Some(AccessRole::Write),
+            "admin" => Some(AccessRole::Admin),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct App {
     pub name: String,
     pub namespace: String,
     pub image: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replicas: Option<u32>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<Port>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<Service>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub resources: Option<AppResources>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub writable_paths: Option<Vec<String>>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub capabilities: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub capabilities_exemption: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub probes: Option<Probes>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub env: BTreeMap<String, String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub secret_env: BTreeMap<String, SecretRef>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub secret_files: Vec<SecretFiles>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "ApiAccess::is_off")]
     pub api_access: ApiAccess,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub command: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub args: Option<Vec<String>>,
 }
 
@@ -199,6 +270,7 @@ pub struct Port {
     pub name: String,
     pub port: u32,
     #[serde(default)]
+    #[serde(skip_serializing_if = "is_tcp")]
     pub protocol: Protocol,
 }
 
@@ -206,21 +278,27 @@ pub struct Port {
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Service {
     pub port: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub target_port: Option<PortRef>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct AppResources {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requests: Option<ResourceSet>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limits: Option<ResourceSet>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Probes {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub liveness: Option<Probe>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub readiness: Option<Probe>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub startup: Option<Probe>,
 }
 
@@ -229,12 +307,19 @@ pub struct Probes {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Probe {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<PortRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub exec: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_delay_seconds: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_seconds: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure_threshold: Option<u32>,
 }
 
@@ -251,9 +336,12 @@ pub struct SecretRef {
 pub struct Flow {
     pub from: String,
     pub to: FlowTarget,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ports: Option<Vec<u32>>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "is_tcp")]
     pub protocol: Protocol,
 }
 
@@ -269,6 +357,7 @@ pub enum FlowTarget {
 pub struct CidrTarget {
     pub cidr: String,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub except: Vec<String>,
 }
 
@@ -281,6 +370,7 @@ pub struct ApiServer {
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Dns {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub node_local: Option<String>,
 }
 
@@ -289,8 +379,11 @@ pub struct Dns {
 pub struct Logging {
     #[serde(default)]
     pub enabled: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backend: Option<LogBackend>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<LogEndpoint>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
 }
 
@@ -314,10 +407,16 @@ fn yes() -> bool {
     true
 }
 
+fn is_tcp(p: &Protocol) -> bool {
+    *p == Protocol::Tcp
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SupplyChain {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub admission_policy: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ci_pipeline: Option<CiPipeline>,
 }
 
@@ -345,6 +444,11 @@ impl Default for ApiAccess {
 }
 
 impl ApiAccess {
+    /// The default: no API access.
+    pub fn is_off(&self) -> bool {
+        !self.enabled()
+    }
+
     pub fn enabled(&self) -> bool {
         matches!(self, ApiAccess::Enabled(true) | ApiAccess::Narrow(_))
     }
@@ -356,6 +460,7 @@ impl ApiAccess {
 pub struct ApiGrant {
     pub resources: Vec<String>,
     #[serde(default)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub names: Vec<String>,
 }
 
@@ -367,5 +472,6 @@ pub struct SecretFiles {
     pub mount_path: String,
     /// Only these keys (default: every key of the Secret).
     #[serde(default)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub keys: Vec<String>,
 }

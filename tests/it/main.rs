@@ -8,5 +8,7 @@ mod cli;
 mod errors;
 mod examples;
 mod hostile;
+mod init;
+mod mentions;
 mod rules;
 mod support;

@@ -1,0 +1,348 @@
+//! `kubeward init`: the wizard on a terminal, or scripted with flags (`--yes` takes the
+//! defaults); writes the spec and renders the bundle, or writes nothing.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use kubeward::resolve::resolve;
+use kubeward::spec::{ArgMap, LoadedSpec, load};
+use kubeward::wizard::{self, Options, Terminal, WizardError};
+
+use super::render::{build, report_spec, write};
+use super::{OK, OutputArgs, USAGE};
+
+/// Exit code after Ctrl-C (128 + SIGINT), as shells report it.
+pub const INTERRUPTED: u8 = 130;
+
+/// Set while the spec and bundle are written: Ctrl-C then waits for the write to end.
+static COMMITTING: AtomicBool = AtomicBool::new(false);
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Where to write the spec (an existing one is loaded and added to)
+    #[arg(long, value_name = "PATH", default_value = "kubeward.yaml")]
+    pub spec: PathBuf,
+    /// Output directory of the rendered bundle
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "DIR",
+        default_value = "manifests"
+    )]
+    pub output: PathBuf,
+    /// Rewrite an existing spec and replace a non-empty output directory without asking
+    #[arg(long)]
+    pub force: bool,
+    /// Take the default of every question no flag answers, without prompts
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// App name
+    #[arg(long, value_name = "NAME", help_heading = "Answers")]
+    pub app: Option<String>,
+    /// Image, e.g. registry.example.com/team/web:1.2.3@sha256:...
+    #[arg(long, value_name = "REF", help_heading = "Answers")]
+    pub image: Option<String>,
+    /// Namespace of the app (new or one of the spec's)
+    #[arg(long, value_name = "NAME", help_heading = "Answers")]
+    pub namespace: Option<String>,
+    /// Container port, `name:port[/UDP]` or a number (repeatable; default http:8080)
+    #[arg(long, value_name = "PORT", help_heading = "Answers")]
+    pub port: Vec<String>,
+    /// Service port, forwarded to the first container port (default 80; empty: no Service)
+    #[arg(long, value_name = "PORT", help_heading = "Answers")]
+    pub service_port: Option<String>,
+    /// Replicas (default 2)
+    #[arg(long, value_name = "N", help_heading = "Answers")]
+    pub replicas: Option<String>,
+    /// CPU request of the container (default 100m)
+    #[arg(long, value_name = "QUANTITY", help_heading = "Answers")]
+    pub cpu_request: Option<String>,
+    /// CPU limit of the container (default 500m)
+    #[arg(long, value_name = "QUANTITY", help_heading = "Answers")]
+    pub cpu_limit: Option<String>,
+    /// Memory request of the container (default 128Mi)
+    #[arg(long, value_name = "QUANTITY", help_heading = "Answers")]
+    pub memory_request: Option<String>,
+    /// Memory limit of the container (default 256Mi)
+    #[arg(long, value_name = "QUANTITY", help_heading = "Answers")]
+    pub memory_limit: Option<String>,
+    /// Writable directory (repeatable; default /tmp)
+    #[arg(long, value_name = "PATH", help_heading = "Answers")]
+    pub writable_path: Vec<String>,
+    /// Health check: `tcp`, `http:/path`, `exec:COMMAND ARGS` or `none` (default tcp)
+    #[arg(long, value_name = "CHECK", help_heading = "Answers")]
+    pub probe: Option<String>,
+    /// Environment variable `NAME=value` (repeatable)
+    #[arg(long, value_name = "NAME=VALUE", help_heading = "Answers")]
+    pub env: Vec<String>,
+    /// Secret mounted as read-only files, `secret:/mount/path` (repeatable)
+    #[arg(long, value_name = "SECRET:PATH", help_heading = "Answers")]
+    pub secret_file: Vec<String>,
+    /// Team label of a new namespace
+    #[arg(long, value_name = "TEAM", help_heading = "Answers")]
+    pub team: Option<String>,
+    /// Pods a new namespace may run (default 10)
+    #[arg(long, value_name = "N", help_heading = "Answers")]
+    pub quota_pods: Option<String>,
+    /// CPU quota of a new namespace, requests and limits alike
+    #[arg(long, value_name = "QUANTITY", help_heading = "Answers")]
+    pub quota_cpu: Option<String>,
+    /// Memory quota of a new namespace, requests and limits alike
+    #[arg(long, value_name = "QUANTITY", help_heading = "Answers")]
+    pub quota_memory: Option<String>,
+    /// Namespace of the ingress controller, for flows from `ingress` (default ingress-nginx)
+    #[arg(long, value_name = "NAMESPACE", help_heading = "Answers")]
+    pub ingress_from: Option<String>,
+    /// Access `NAMESPACE:KIND:NAME:ROLE[:exec]`, e.g. shop:user:alice:read (repeatable)
+    #[arg(long, value_name = "GRANT", help_heading = "Answers")]
+    pub access: Vec<String>,
+    /// Allowed flow `FROM:TO:PORT`, e.g. ingress:web:8080, web:api:80,
+    /// web:10.20.0.0/16!10.20.9.0/24:5432 (repeatable)
+    #[arg(long, value_name = "FLOW", help_heading = "Answers")]
+    pub flow: Vec<String>,
+    /// Trusted registry, e.g. registry.example.com/team/ (repeatable; default: the image's)
+    #[arg(long, value_name = "PREFIX", help_heading = "Answers")]
+    pub registry: Vec<String>,
+    /// Do not render the admission policy that refuses untrusted images
+    #[arg(long, help_heading = "Answers")]
+    pub no_admission_policy: bool,
+    /// Do not render the API-server audit policy
+    #[arg(long, help_heading = "Answers")]
+    pub no_audit: bool,
+}
+
+impl InitArgs {
+    /// The answers given as flags, by flag name.
+    fn preset(&self) -> BTreeMap<&'static str, Vec<String>> {
+        let one = |v: &Option<String>| v.iter().cloned().collect::<Vec<_>>();
+        let mut m = BTreeMap::new();
+        for (flag, values) in [
+            ("--app", one(&self.app)),
+            ("--image", one(&self.image)),
+            ("--namespace", one(&self.namespace)),
+            ("--port", self.port.clone()),
+            ("--service-port", one(&self.service_port)),
+            ("--replicas", one(&self.replicas)),
+            ("--cpu-request", one(&self.cpu_request)),
+            ("--cpu-limit", one(&self.cpu_limit)),
+            ("--memory-request", one(&self.memory_request)),
+            ("--memory-limit", one(&self.memory_limit)),
+            ("--writable-path", self.writable_path.clone()),
+            ("--probe", one(&self.probe)),
+            ("--env", self.env.clone()),
+            ("--secret-file", self.secret_file.clone()),
+            ("--team", one(&self.team)),
+            ("--quota-pods", one(&self.quota_pods)),
+            ("--quota-cpu", one(&self.quota_cpu)),
+            ("--quota-memory", one(&self.quota_memory)),
+            ("--ingress-from", one(&self.ingress_from)),
+            ("--access", self.access.clone()),
+            ("--flow", self.flow.clone()),
+            ("--registry", self.registry.clone()),
+        ] {
+            if !values.is_empty() {
+                m.insert(flag, values);
+            }
+        }
+        if self.no_admission_policy {
+            m.insert("--no-admission-policy", Vec::new());
+        }
+        if self.no_audit {
+            m.insert("--no-audit", Vec::new());
+        }
+        m
+    }
+}
+
+pub fn run(args: &InitArgs) -> u8 {
+    let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let opts = Options {
+        preset: args.preset(),
+        yes: args.yes || !terminal,
+    };
+    let base = match existing_spec(&args.spec) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    if base.is_none() && opts.yes {
+        let missing: Vec<&str> = wizard::REQUIRED
+            .iter()
+            .copied()
+            .filter(|f| !opts.preset.contains_key(f))
+            .collect();
+        if !missing.is_empty() {
+            return missing_flags(&missing, terminal);
+        }
+    }
+    let _ = ctrlc::set_handler(|| {
+        if !COMMITTING.load(Ordering::SeqCst) {
+            let _ = console::Term::stderr().show_cursor();
+            eprintln!("\ncancelled; nothing was written");
+            std::process::exit(INTERRUPTED.into());
+        }
+    });
+    let mut prompt = Terminal::new();
+    let spec = match wizard::run(&mut prompt, &opts, base.clone()) {
+        Ok(spec) => spec,
+        Err(e) => return wizard_error(&e),
+    };
+    finish(args, &opts, spec, base.is_some(), &mut prompt)
+}
+
+/// Resolve, review, confirm, then write the spec and the bundle.
+fn finish(
+    args: &InitArgs,
+    opts: &Options,
+    spec: kubeward::spec::Spec,
+    existed: bool,
+    prompt: &mut Terminal,
+) -> u8 {
+    use kubeward::wizard::Prompt;
+    let loaded = LoadedSpec::from_args(spec.clone(), "init", ArgMap::default());
+    let resolved = match resolve(&loaded) {
+        Ok(r) => r,
+        Err(diags) => {
+            report_spec(&diags);
+            return USAGE;
+        }
+    };
+    let mut force = args.force;
+    if !opts.yes {
+        prompt.say(&format!("\n{}", wizard::summary(&resolved.model)));
+        let what = if existed {
+            format!(
+                "Rewrite {} (comments in it are not kept)",
+                args.spec.display()
+            )
+        } else {
+            format!("Write {}", args.spec.display())
+        };
+        let question = format!(
+            "{what} and render the bundle into {}?",
+            args.output.display()
+        );
+        match prompt.confirm(&question, true) {
+            Ok(true) => {}
+            Ok(false) => {
+                eprintln!("nothing was written");
+                return OK;
+            }
+            Err(_) => return cancelled(),
+        }
+        if !force && !is_empty_dir(&args.output) {
+            let q = format!("{} is not empty: replace it?", args.output.display());
+            match prompt.confirm(&q, false) {
+                Ok(true) => force = true,
+                Ok(false) => {
+                    eprintln!("nothing was written");
+                    return OK;
+                }
+                Err(_) => return cancelled(),
+            }
+        }
+    } else if existed && !force {
+        eprintln!(
+            "error: {} exists; nothing was written\n  help: pass --force to rewrite it with the additions (comments in it are not kept)",
+            args.spec.display()
+        );
+        return USAGE;
+    }
+    let out = OutputArgs {
+        output: args.output.clone(),
+        force,
+        strict: false,
+        templates: None,
+    };
+    let bundle = match build(&resolved.model, resolved.warnings, &out) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
+    COMMITTING.store(true, Ordering::SeqCst);
+    if let Err(e) = write_spec(&args.spec, &wizard::spec_text(&spec)) {
+        COMMITTING.store(false, Ordering::SeqCst);
+        eprintln!(
+            "error: cannot write {}: {e}; nothing was written\n  help: choose another place with --spec PATH",
+            args.spec.display()
+        );
+        return USAGE;
+    }
+    eprintln!("wrote {}", args.spec.display());
+    let code = write(&bundle, &out);
+    COMMITTING.store(false, Ordering::SeqCst);
+    if code == OK {
+        eprintln!(
+            "render it again after editing with `kubeward render -f {} -o {} --force`",
+            args.spec.display(),
+            args.output.display()
+        );
+    }
+    code
+}
+
+/// The spec at `path`, if there is one; a spec that does not load is an error.
+fn existing_spec(path: &Path) -> Result<Option<kubeward::spec::Spec>, u8> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    match load(path) {
+        Ok(loaded) => Ok(Some(loaded.spec)),
+        Err(diags) => {
+            eprintln!("{}", kubeward::diag::render_all(&diags));
+            eprintln!(
+                "\nerror: {} does not load; nothing was written\n  help: fix it, or pass another file with --spec PATH",
+                path.display()
+            );
+            Err(USAGE)
+        }
+    }
+}
+
+/// Write the spec through a temporary file renamed into place.
+fn write_spec(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".kubeward-tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, text)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
+}
+
+fn is_empty_dir(dir: &Path) -> bool {
+    std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_none())
+}
+
+fn missing_flags(missing: &[&str], terminal: bool) -> u8 {
+    let why = if terminal {
+        "with --yes"
+    } else {
+        "without a terminal no questions are asked, so"
+    };
+    eprintln!(
+        "error: {why} these answers must be given as flags: {}\n  help: e.g. `kubeward init --yes --app web --image registry.example.com/team/web:1.2.3@sha256:<digest> --namespace shop --port http:8080`; `kubeward init --help` lists every flag",
+        missing.join(", ")
+    );
+    USAGE
+}
+
+fn wizard_error(e: &WizardError) -> u8 {
+    match e {
+        WizardError::Cancelled => cancelled(),
+        WizardError::Invalid { flag, reasons } => {
+            for r in reasons {
+                eprintln!("error: `{flag}`: {r}");
+            }
+            eprintln!("\nerror: nothing was written");
+            USAGE
+        }
+        WizardError::Missing(flag) => missing_flags(&[flag], true),
+    }
+}
+
+fn cancelled() -> u8 {
+    let _ = console::Term::stderr().show_cursor();
+    eprintln!("cancelled; nothing was written");
+    INTERRUPTED
+}

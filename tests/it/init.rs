@@ -1,0 +1,192 @@
+//! `kubeward init`: the wizard through a real pseudo-terminal, Ctrl-C, and the scripted
+//! and no-terminal modes.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::{ControlCode, Eof, Expect, Session};
+
+use crate::support::{DIGEST, kubeward};
+
+fn spawn_init(dir: &Path) -> expectrl::session::OsSession {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubeward"));
+    cmd.arg("init").current_dir(dir).env("NO_COLOR", "1");
+    let mut p = Session::spawn(cmd).expect("spawn in a pty");
+    p.set_expect_timeout(Some(Duration::from_secs(60)));
+    p
+}
+
+/// Answer a text question.
+fn answer(p: &mut expectrl::session::OsSession, question: &str, text: &str) {
+    p.expect(question)
+        .unwrap_or_else(|e| panic!("no `{question}`: {e}"));
+    p.send_line(text).unwrap();
+}
+
+/// Answer a yes/no question (one key, no Enter).
+fn key(p: &mut expectrl::session::OsSession, question: &str, k: &str) {
+    p.expect(question)
+        .unwrap_or_else(|e| panic!("no `{question}`: {e}"));
+    p.send(k).unwrap();
+}
+
+fn exit_code(p: &mut expectrl::session::OsSession) -> i32 {
+    let _ = p.expect(Eof);
+    match p.get_process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("not exited: {other:?}"),
+    }
+}
+
+#[test]
+fn a_person_answers_every_section_and_gets_a_spec_and_a_bundle() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_init(dir.path());
+    answer(&mut p, "App name", "web");
+    answer(&mut p, "Namespace (", "Shop_Floor");
+    p.expect("is not a valid namespace name").unwrap();
+    answer(&mut p, "Namespace (", "shop");
+    answer(
+        &mut p,
+        "Image",
+        &format!("registry.example.com/shop/web:1.4.2@{DIGEST}"),
+    );
+    answer(&mut p, "Container ports", "");
+    answer(&mut p, "Service port", "");
+    answer(&mut p, "Replicas", "2");
+    key(&mut p, "Change the resources", "n");
+    answer(&mut p, "Writable directories", "");
+    answer(&mut p, "Health check", "http:/healthz");
+    answer(&mut p, "Environment variables", "LOG_LEVEL=info");
+    answer(&mut p, "Secrets mounted", "");
+    answer(&mut p, "Team", "payments");
+    key(&mut p, "Change the namespace quota", "n");
+    key(&mut p, "Give a person", "y");
+    answer(&mut p, "Who", "");
+    answer(&mut p, "Role", "");
+    answer(&mut p, "Name (as your identity", "alice");
+    answer(&mut p, "Only these resources", "pods");
+    key(&mut p, "Also allow", "n");
+    key(&mut p, "Add another access", "n");
+    key(&mut p, "Allow a traffic flow", "y");
+    answer(&mut p, "From", "");
+    answer(&mut p, "To", "");
+    answer(&mut p, "Namespace of the ingress controller", "");
+    answer(&mut p, "Port(s)", "");
+    key(&mut p, "Allow another flow", "n");
+    answer(&mut p, "Trusted registries", "");
+    key(&mut p, "Refuse other images", "y");
+    key(&mut p, "Record exec", "y");
+    p.expect("ingress (ingress-nginx) → shop/web:80→8080 TCP")
+        .unwrap();
+    key(&mut p, "render the bundle into manifests?", "y");
+    p.expect("wrote kubeward.yaml").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+
+    let spec = std::fs::read_to_string(dir.path().join("kubeward.yaml")).unwrap();
+    for line in [
+        "name: shop",
+        "team: payments",
+        "name: alice",
+        "from: ingress",
+    ] {
+        assert!(spec.contains(line), "`{line}` missing:\n{spec}");
+    }
+    assert!(
+        dir.path()
+            .join("manifests/shop/web/deployment.yaml")
+            .is_file()
+    );
+    assert!(dir.path().join("manifests/shop/rbac").is_dir());
+    kubeward()
+        .current_dir(dir.path())
+        .args(["render", "-o", "again"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn ctrl_c_writes_nothing_and_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_init(dir.path());
+    answer(&mut p, "App name", "web");
+    p.expect("Namespace (").unwrap();
+    p.send(ControlCode::EndOfText).unwrap();
+    assert_eq!(exit_code(&mut p), 130);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn without_a_terminal_init_asks_nothing_and_names_the_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    kubeward()
+        .current_dir(dir.path())
+        .arg("init")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--app, --image"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn flags_alone_write_a_spec_that_render_accepts_and_a_second_run_adds_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = format!("registry.example.com/shop/web:1.4.2@{DIGEST}");
+    kubeward()
+        .current_dir(dir.path())
+        .args(["init", "--yes", "--app", "web", "--image", &image])
+        .args(["--namespace", "shop", "--port", "8080"])
+        .assert()
+        .success();
+    kubeward()
+        .current_dir(dir.path())
+        .args(["render", "-f", "kubeward.yaml", "-o", "-"])
+        .assert()
+        .success();
+    let api = format!("registry.example.com/shop/api:2.0.0@{DIGEST}");
+    let add = [
+        "init",
+        "--yes",
+        "--app",
+        "api",
+        "--image",
+        &api,
+        "--namespace",
+        "shop",
+        "--port",
+        "http:9000",
+        "--flow",
+        "web:api:80",
+    ];
+    kubeward()
+        .current_dir(dir.path())
+        .args(add)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("pass --force"));
+    kubeward()
+        .current_dir(dir.path())
+        .args(add)
+        .arg("--force")
+        .assert()
+        .success();
+    let policy =
+        std::fs::read_to_string(dir.path().join("manifests/shop/api/networkpolicy.yaml")).unwrap();
+    assert!(policy.contains("port: 9000"), "{policy}");
+}
+
+#[test]
+fn a_bad_flag_names_itself_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    kubeward()
+        .current_dir(dir.path())
+        .args(["init", "--yes", "--app", "web", "--image", "UPPER//x::-bad"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "error: `--image`: `UPPER//x::-bad` is not an image reference",
+        ));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
