@@ -25,6 +25,14 @@ pub struct Bundle {
 pub enum RenderError {
     #[error("template error: {0}")]
     Template(#[from] TemplateError),
+    /// A file kubeward checks beyond the Kubernetes schema (the Fluent Bit configuration)
+    /// came out wrong: a template (or its override) is wrong.
+    #[error("{file}: {message}")]
+    Generated {
+        file: String,
+        origin: String,
+        message: String,
+    },
     /// The rendered output failed validation: a template (or its override) is wrong.
     #[error("the rendered manifests failed validation")]
     Invalid {
@@ -54,6 +62,7 @@ pub fn render(
         .map(|r| r.path.clone())
         .collect();
     let mut files: Vec<(String, String)> = rendered.into_iter().map(|r| (r.path, r.text)).collect();
+    check_generated(model, &files, &origins)?;
     let report = validate::validate(&files, &validate::Options::default());
     if report.count(Severity::Error) > 0 {
         let findings = report
@@ -86,5 +95,27 @@ pub fn render(
         resources: applied,
         warnings,
         report,
+    })
+}
+
+/// Check what the Kubernetes schema cannot: the Fluent Bit configuration inside its
+/// ConfigMap parses into the configuration type, with no unknown key.
+fn check_generated(
+    model: &Model,
+    files: &[(String, String)],
+    origins: &BTreeMap<String, String>,
+) -> Result<(), RenderError> {
+    let Some(l) = &model.logging else {
+        return Ok(());
+    };
+    let (path, key) = crate::plan::logging_config_location(l);
+    let text = files
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map_or("", |(_, t)| t.as_str());
+    crate::plan::fluentbit::check_rendered(text, key).map_err(|message| RenderError::Generated {
+        origin: origins.get(&path).cloned().unwrap_or_default(),
+        file: path,
+        message,
     })
 }

@@ -105,6 +105,15 @@ pub struct InitArgs {
     /// Trusted registry, e.g. registry.example.com/team/ (repeatable; default: the image's)
     #[arg(long, value_name = "PREFIX", help_heading = "Answers")]
     pub registry: Vec<String>,
+    /// Ship every container's log: `elasticsearch`, `loki` or `none` (default none)
+    #[arg(long, value_name = "BACKEND", help_heading = "Answers")]
+    pub logging: Option<String>,
+    /// The log endpoint, `host:port`
+    #[arg(long, value_name = "HOST:PORT", help_heading = "Answers")]
+    pub log_endpoint: Option<String>,
+    /// The log endpoint's addresses as a CIDR, for the egress policy
+    #[arg(long, value_name = "CIDR", help_heading = "Answers")]
+    pub log_cidr: Option<String>,
     /// Do not render the admission policy that refuses untrusted images
     #[arg(long, help_heading = "Answers")]
     pub no_admission_policy: bool,
@@ -141,6 +150,9 @@ impl InitArgs {
             ("--access", self.access.clone()),
             ("--flow", self.flow.clone()),
             ("--registry", self.registry.clone()),
+            ("--logging", one(&self.logging)),
+            ("--log-endpoint", one(&self.log_endpoint)),
+            ("--log-cidr", one(&self.log_cidr)),
         ] {
             if !values.is_empty() {
                 m.insert(flag, values);

@@ -55,6 +55,16 @@ pub(super) fn build(
             );
             return Err(USAGE);
         }
+        Err(RenderError::Generated {
+            file,
+            origin,
+            message,
+        }) => {
+            eprintln!(
+                "{file}: error: {message}\n  note: rendered from `{origin}`\n  help: fix the template; nothing was written"
+            );
+            return Err(FINDINGS);
+        }
         Err(RenderError::Invalid {
             findings,
             files,

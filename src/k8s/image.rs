@@ -12,6 +12,18 @@ pub struct ImageRef {
     pub digest: Option<String>,
 }
 
+impl ImageRef {
+    /// The prefix that trusts this image's repository and its siblings:
+    /// `cr.fluentbit.io/fluent/fluent-bit:4.1.1` → `cr.fluentbit.io/fluent/`.
+    pub fn repository_prefix(&self) -> Option<String> {
+        let domain = self.domain.as_deref()?;
+        match self.path.rsplit_once('/') {
+            Some((dir, _)) => Some(format!("{domain}/{dir}/")),
+            None => Some(format!("{domain}/")),
+        }
+    }
+}
+
 /// The longest repository name (domain and path) a registry accepts.
 const NAME_MAX: usize = 255;
 

@@ -68,3 +68,8 @@ pub const VALIDATING_ADMISSION_POLICY_BINDING: Kind = Kind::new(
     "ValidatingAdmissionPolicyBinding",
 );
 pub const AUDIT_POLICY: Kind = Kind::new("audit.k8s.io/v1", "Policy");
+pub const DAEMON_SET: Kind = Kind::new("apps/v1", "DaemonSet");
+pub const CLUSTER_ROLE: Kind = Kind::new("rbac.authorization.k8s.io/v1", "ClusterRole");
+pub const CLUSTER_ROLE_BINDING: Kind =
+    Kind::new("rbac.authorization.k8s.io/v1", "ClusterRoleBinding");
+pub const PRIORITY_CLASS: Kind = Kind::new("scheduling.k8s.io/v1", "PriorityClass");

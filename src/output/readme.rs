@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::resolve::Model;
 use crate::resolve::access::role_name;
-use crate::resolve::model::{Destination, Flow, Source};
+use crate::resolve::model::{Destination, Flow, LogBackend, Source};
 
 /// Text safe inside a Markdown table cell or a Mermaid label.
 fn esc(s: &str) -> String {
@@ -79,6 +79,26 @@ pub fn bundle_readme(model: &Model, files: &[&str]) -> String {
             out,
             "\n## Access\n\n| namespace | subject | role |\n| --- | --- | --- |\n{}",
             access.join("\n")
+        );
+    }
+    if let Some(l) = &model.logging {
+        let backend = match &l.backend {
+            LogBackend::Elasticsearch { index_prefix } => {
+                format!("Elasticsearch (indices `{}-*`)", esc(index_prefix))
+            }
+            LogBackend::Loki { .. } => "Loki".to_string(),
+        };
+        let tls = if l.endpoint.tls {
+            "over TLS with the certificate verified"
+        } else {
+            "without TLS"
+        };
+        let _ = writeln!(
+            out,
+            "\n## Logging\n\nFluent Bit (`{}/fluent-bit`, one pod per node) ships every container's log to {backend} at `{}:{}`, {tls}. It reads `/var/log` read-only and may reach only the API server and that endpoint.",
+            l.namespace,
+            esc(&l.endpoint.host),
+            l.endpoint.port
         );
     }
     let _ = writeln!(

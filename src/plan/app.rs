@@ -113,15 +113,17 @@ struct EnvView {
     value: String,
 }
 
+/// An environment variable from a Secret key.
 #[derive(Serialize)]
-struct SecretEnvView {
-    name: String,
-    secret: String,
-    key: String,
+pub(super) struct SecretEnvView {
+    pub name: String,
+    pub secret: String,
+    pub key: String,
 }
 
+/// A container's requests and limits, by resource name.
 #[derive(Serialize)]
-struct ResourcesView {
+pub(super) struct ResourcesView {
     requests: BTreeMap<&'static str, String>,
     limits: BTreeMap<&'static str, String>,
 }
@@ -174,6 +176,18 @@ struct SecretVolumeView {
 struct KeyPath {
     key: String,
     path: String,
+}
+
+/// A ServiceAccount without token automount, for an app or another workload.
+pub fn service_account(name: &str, namespace: &str) -> ServiceAccountView {
+    ServiceAccountView {
+        meta: AppMeta {
+            name: name.into(),
+            namespace: namespace.into(),
+            labels: app_labels(name),
+            selector: selector_labels(name),
+        },
+    }
 }
 
 /// The objects of an app.
@@ -276,7 +290,7 @@ fn deployment_view(app: &App, mut meta: AppMeta) -> DeploymentView {
     }
 }
 
-fn resources_view(r: &Resources) -> ResourcesView {
+pub(super) fn resources_view(r: &Resources) -> ResourcesView {
     let map = |set: &crate::resolve::model::ResourceSet| {
         set.entries()
             .into_iter()

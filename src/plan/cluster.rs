@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::k8s::kind::{self, Kind};
 use crate::resolve::Model;
+use crate::resolve::model::Namespace;
 
 use super::{PlannedObject, View};
 
@@ -75,14 +76,14 @@ pub fn objects(model: &Model) -> Vec<PlannedObject> {
     out
 }
 
-/// The per-namespace parameter of the admission policy.
-pub fn trusted_registries(model: &Model, namespace: &str) -> Option<PlannedObject> {
-    model.admission_policy.then(|| {
-        let registries: String = model.registries.iter().map(|r| format!("{r}\n")).collect();
+/// The per-namespace parameter of the admission policy: the registries it trusts there.
+pub fn trusted_registries(ns: &Namespace) -> Option<PlannedObject> {
+    (!ns.registries.is_empty()).then(|| {
+        let registries: String = ns.registries.iter().map(|r| format!("{r}\n")).collect();
         PlannedObject::new(
-            format!("{namespace}/configmap-trusted-registries.yaml"),
+            format!("{}/configmap-trusted-registries.yaml", ns.name),
             &TrustedRegistriesView {
-                namespace: namespace.into(),
+                namespace: ns.name.clone(),
                 registries,
             },
         )

@@ -14,6 +14,8 @@ macro_rules! view {
 
 mod app;
 mod cluster;
+pub mod fluentbit;
+mod logging;
 mod namespace;
 mod network;
 mod rbac;
@@ -27,6 +29,7 @@ use crate::k8s::keys;
 use crate::k8s::kind::Kind;
 use crate::resolve::Model;
 
+pub use logging::config_location as logging_config_location;
 pub use rbac::access_role_name;
 
 /// A template's view: the values it lays out. Each view type names its template (file
@@ -85,11 +88,23 @@ pub fn plan(model: &Model) -> Plan {
                 plan.objects.push(PlannedObject::new(path, policy));
             }
         }
-        plan.objects
-            .extend(cluster::trusted_registries(model, &ns.name));
+        if let Some(l) = model.logging.as_ref().filter(|l| l.namespace == ns.name) {
+            plan.objects.extend(logging::objects(l).0);
+        }
+        plan.objects.extend(cluster::trusted_registries(ns));
     }
     plan.objects.extend(cluster::objects(model));
+    if let Some(l) = &model.logging {
+        plan.objects.extend(logging::objects(l).1);
+    }
     plan
+}
+
+/// FNV-1a: a stable, dependency-free hash for name suffixes and content hashes.
+pub(crate) fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 /// Labels as a sorted map (the order they are written in).
@@ -125,6 +140,7 @@ pub fn templates() -> Vec<(&'static str, Kind)> {
     all.extend(network::TEMPLATES);
     all.extend(rbac::TEMPLATES);
     all.extend(cluster::TEMPLATES);
+    all.extend(logging::TEMPLATES);
     all
 }
 

@@ -8,7 +8,8 @@ use serde::Serialize;
 use crate::k8s::keys;
 use crate::k8s::kind::{self, Kind};
 use crate::resolve::Model;
-use crate::resolve::model::{App, Destination, Flow, Source};
+use crate::resolve::defaults::{API_SERVER_PORTS, FLUENT_BIT_HTTP_PORT};
+use crate::resolve::model::{App, Destination, EndpointPeer, Flow, Logging, Source};
 
 use super::{Labels, View, app_labels};
 
@@ -127,6 +128,10 @@ fn add_flow(model: &Model, flow: &Flow, rules: &mut BTreeMap<usize, Rules>) {
 }
 
 fn policy(app: &App, r: Rules) -> AppPolicyView {
+    policy_named(&app.name, &app.namespace, r)
+}
+
+fn policy_named(app: &str, namespace: &str, r: Rules) -> AppPolicyView {
     let mut types = Vec::new();
     if !r.ingress.is_empty() {
         types.push("Ingress");
@@ -135,10 +140,10 @@ fn policy(app: &App, r: Rules) -> AppPolicyView {
         types.push("Egress");
     }
     AppPolicyView {
-        name: format!("{}-allow", app.name),
-        namespace: app.namespace.clone(),
-        selector: app_selector(&app.name),
-        labels: app_labels(&app.name),
+        name: format!("{app}-allow"),
+        namespace: namespace.to_string(),
+        selector: app_selector(app),
+        labels: app_labels(app),
         policy_types: types,
         ingress: r.ingress,
         egress: r.egress,
@@ -177,4 +182,50 @@ fn app_selector(app: &str) -> Labels {
     let mut m = Labels::new();
     m.insert(keys::APP_NAME.into(), app.into());
     m
+}
+
+/// The log shipper's policy: egress to the API server and the log endpoint only; ingress
+/// only to the metrics port, from the namespace the spec names.
+pub fn logging_policy(l: &Logging) -> AppPolicyView {
+    let tcp = |port| PortView {
+        port,
+        protocol: "TCP",
+    };
+    let api = RuleView {
+        peers: l.api_server.iter().map(|c| ip_peer(c, &[])).collect(),
+        ports: API_SERVER_PORTS.iter().map(|p| tcp(*p)).collect(),
+    };
+    let endpoint_peers = match &l.endpoint.peer {
+        EndpointPeer::Cidr(c) => vec![ip_peer(c, &[])],
+        EndpointPeer::Namespace(ns) => vec![Peer {
+            ip_block: None,
+            namespace_selector: Some(namespace_selector(ns)),
+            pod_selector: None,
+        }],
+        EndpointPeer::Anywhere => Vec::new(),
+    };
+    let endpoint = RuleView {
+        peers: endpoint_peers,
+        ports: vec![tcp(l.endpoint.port)],
+    };
+    let ingress: Vec<RuleView> = l
+        .metrics_from
+        .iter()
+        .map(|ns| RuleView {
+            peers: vec![Peer {
+                ip_block: None,
+                namespace_selector: Some(namespace_selector(ns)),
+                pod_selector: None,
+            }],
+            ports: vec![tcp(FLUENT_BIT_HTTP_PORT)],
+        })
+        .collect();
+    let name = super::logging::NAME;
+    let rules = Rules {
+        ingress,
+        egress: vec![api, endpoint],
+    };
+    let mut view = policy_named(name, &l.namespace, rules);
+    view.name = format!("{name}-allow");
+    view
 }

@@ -154,7 +154,7 @@ pub fn access_role_name(a: &Grant) -> String {
         name.push_str(&rs.join("-"));
     }
     if name.len() > 200 {
-        name = format!("{}-{:08x}", &name[..190], fnv(&name) as u32);
+        name = format!("{}-{:08x}", &name[..190], super::fnv(&name) as u32);
     }
     name
 }
@@ -186,7 +186,7 @@ fn subject_slug(kind: SubjectKind, name: &str) -> String {
     if slug == name {
         format!("{prefix}-{slug}")
     } else {
-        format!("{prefix}-{slug}-{:06x}", fnv(name) & 0xff_ffff)
+        format!("{prefix}-{slug}-{:06x}", super::fnv(name) & 0xff_ffff)
     }
 }
 
@@ -215,13 +215,6 @@ fn subject(kind: SubjectKind, name: &str) -> SubjectView {
             }
         }
     }
-}
-
-/// FNV-1a: a stable, dependency-free hash for name suffixes.
-fn fnv(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
-    })
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use handlebars::{
 };
 use serde::Deserialize;
 
-pub use quote::{yaml_block, yaml_flow, yaml_quote};
+pub use quote::{yaml_block, yaml_flow, yaml_literal, yaml_quote};
 pub use templates::{Template, TemplateError, embedded, with_overrides};
 
 use crate::plan::{Plan, PlannedObject};
@@ -83,6 +83,30 @@ fn yaml_helper(
     Ok(())
 }
 
+/// `{{text value indent}}`: a multi-line string as a YAML literal block (`|`), each line
+/// indented by `indent`; any text a literal block cannot hold exactly is quoted instead.
+fn text_helper(
+    h: &Helper,
+    _: &Handlebars,
+    _: &Context,
+    _: &mut RenderContext,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let v = value_param(h, "text")?;
+    let text = v.as_str().ok_or(RenderErrorReason::InvalidParamType(
+        "text: the first parameter is a string",
+    ))?;
+    let indent = h
+        .param(1)
+        .and_then(|p| p.value().as_u64())
+        .filter(|i| *i >= 2)
+        .ok_or(RenderErrorReason::InvalidParamType(
+            "text: the second parameter is the indent, a number of at least 2",
+        ))?;
+    out.write(&yaml_literal(text, indent as usize))?;
+    Ok(())
+}
+
 impl Renderer {
     /// Register a template set (see [`embedded`] and [`with_overrides`]).
     pub fn new(templates: BTreeMap<String, Template>) -> Result<Self, TemplateError> {
@@ -91,6 +115,7 @@ impl Renderer {
         hb.register_escape_fn(yaml_quote);
         hb.register_helper("json", Box::new(json_helper));
         hb.register_helper("yaml", Box::new(yaml_helper));
+        hb.register_helper("text", Box::new(text_helper));
         for (id, t) in &templates {
             hb.register_template_string(id, &t.text)
                 .map_err(|e| TemplateError {

@@ -33,6 +33,39 @@ pub fn yaml_quote(s: &str) -> String {
     out
 }
 
+/// A string as a YAML literal block scalar whose lines are indented by `indent` spaces;
+/// text a literal block cannot hold exactly (control characters, tabs, trailing spaces,
+/// leading spaces on the first line, several trailing line breaks) is double-quoted.
+pub fn yaml_literal(text: &str, indent: usize) -> String {
+    let printable = |c: char| {
+        (' '..='~').contains(&c)
+            || ('\u{A0}'..='\u{D7FF}').contains(&c)
+            || ('\u{E000}'..='\u{FFFD}').contains(&c) && c != '\u{FEFF}'
+            || ('\u{10000}'..='\u{10FFFF}').contains(&c)
+    };
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    let fits = !body.is_empty()
+        && !body.starts_with(' ')
+        && !body.ends_with('\n')
+        && body
+            .lines()
+            .all(|l| !l.ends_with(' ') && l.chars().all(printable))
+        && !body.contains('\r');
+    if !fits || indent == 0 {
+        return yaml_quote(text);
+    }
+    let pad = " ".repeat(indent);
+    let mut out = String::from(if text.ends_with('\n') { "|" } else { "|-" });
+    for line in body.split('\n') {
+        out.push('\n');
+        if !line.is_empty() {
+            out.push_str(&pad);
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 /// Write any JSON value as YAML flow syntax (strings through [`yaml_quote`]).
 pub fn yaml_flow(v: &Value) -> String {
     match v {
@@ -118,6 +151,34 @@ fn block_lines(v: &Value, level: usize, out: &mut Vec<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn literal_blocks_hold_text_exactly_or_fall_back_to_quotes() {
+        let doc = |t: &str| format!("a:\n  b: {}\nc: 1\n", yaml_literal(t, 4));
+        for text in [
+            "service:\n  flush: 1\n",
+            "x: y\n\n  z: \"q\"\n",
+            "no newline",
+            "--- a\n...\n# c\n",
+            " leading",
+            "trailing \n",
+            "tab\there",
+            "two\n\n",
+            "cr\r\n",
+            "",
+        ] {
+            let v: serde_yaml::Value = serde_yaml::from_str(&doc(text)).unwrap();
+            assert_eq!(
+                v["a"]["b"].as_str(),
+                Some(text),
+                "{:?}\n{}",
+                text,
+                doc(text)
+            );
+            assert_eq!(v["c"].as_u64(), Some(1));
+        }
+        assert!(yaml_literal("a: 1\n", 4).starts_with("|\n    a: 1"));
+    }
 
     fn round_trip(s: &str) {
         let doc = format!("key: {}\n", yaml_quote(s));

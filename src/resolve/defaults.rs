@@ -36,6 +36,35 @@ pub const PROBE_PERIOD_SECONDS: u32 = 10;
 pub const PROBE_TIMEOUT_SECONDS: u32 = 1;
 pub const PROBE_FAILURE_THRESHOLD: u32 = 3;
 
+/// Cluster logging: where the shipper runs and what it runs.
+pub const LOGGING_NAMESPACE: &str = "logging";
+/// Fluent Bit 4.1.1, pinned by the digest of its multi-architecture image.
+pub const FLUENT_BIT_IMAGE: &str = "cr.fluentbit.io/fluent/fluent-bit:4.1.1@sha256:2a5cb41f99b7c5f3386bb34d42ce3b19eb47fbef6d93b64c0bd4afe9e6ec389c";
+pub const LOGGING_NODES: u32 = 50;
+pub const FLUENT_BIT_REQUEST: [(&str, &str); 3] = [
+    ("cpu", "50m"),
+    ("memory", "64Mi"),
+    ("ephemeral-storage", "16Mi"),
+];
+pub const FLUENT_BIT_LIMIT: [(&str, &str); 3] = [
+    ("cpu", "500m"),
+    ("memory", "256Mi"),
+    ("ephemeral-storage", "64Mi"),
+];
+/// Fluent Bit's HTTP server: health (`/api/v1/health`) and metrics.
+pub const FLUENT_BIT_HTTP_PORT: u32 = 2020;
+pub const ES_INDEX_PREFIX: &str = "kubernetes";
+/// The node's log directory (read-only) and the shipper's own state directory on the
+/// node (read-write: the tail database), with where they are mounted.
+pub const NODE_LOG_DIR: &str = "/var/log";
+pub const NODE_STATE_DIR: &str = "/var/lib/kubeward/fluent-bit";
+pub const STATE_MOUNT: &str = "/var/fluent-bit/state";
+/// Ports the API server listens on behind `kubernetes.default` (443, or 6443 on most
+/// distributions' nodes).
+pub const API_SERVER_PORTS: [u32; 2] = [443, 6443];
+/// Why the logging namespace cannot enforce Pod Security `restricted`.
+pub const LOGGING_EXEMPTION: &str = "Fluent Bit reads every node's container logs through read-only hostPath mounts and runs as uid 0 (with no capabilities) to read the root-owned log files";
+
 /// A built-in resource set from one of the tables above.
 pub fn resource_set(table: &[(&str, &str); 3]) -> ResourceSet {
     let get = |name: &str| {

@@ -9,6 +9,7 @@ pub mod defaults;
 mod flow;
 mod grants;
 mod identity;
+mod logging;
 pub mod model;
 mod mounts;
 mod namespace;
@@ -49,6 +50,11 @@ pub fn resolve(s: &LoadedSpec) -> Result<Resolved, Vec<Diagnostic>> {
     let flows = flow::resolve_all(s, &cx, &mut out);
     let ok_apps: Vec<&model::App> = apps.iter().flatten().collect();
     quota::check_fit(s, &namespaces, &ok_apps, &mut out);
+    let logging = logging::resolve(s, &top.api_server, &mut out).map(|(l, ns)| {
+        namespaces.push(ns);
+        l
+    });
+    trusted_registries(&mut namespaces, &top, logging.as_ref());
     out.sort_by_key(|d| d.pos);
     // A spec built from flags repeats one flag's value in many places: say it once.
     let mut seen = std::collections::HashSet::new();
@@ -65,11 +71,36 @@ pub fn resolve(s: &LoadedSpec) -> Result<Resolved, Vec<Diagnostic>> {
         namespaces,
         apps: apps.into_iter().flatten().collect(),
         flows,
+        logging,
     };
     Ok(Resolved {
         model,
         warnings: out,
     })
+}
+
+/// Each namespace's trusted registries: the spec's, and in the logging namespace also the
+/// Fluent Bit image's repository (the user chose that image for that namespace alone).
+fn trusted_registries(
+    namespaces: &mut [model::Namespace],
+    top: &top::Top,
+    logging: Option<&model::Logging>,
+) {
+    if !top.admission_policy {
+        return;
+    }
+    for ns in namespaces.iter_mut() {
+        ns.registries = top.registries.clone();
+        if let Some(l) = logging.filter(|l| l.namespace == ns.name)
+            && let Some(prefix) = l.image_ref.repository_prefix()
+            && !ns
+                .registries
+                .iter()
+                .any(|r| l.image.starts_with(r.as_str()))
+        {
+            ns.registries.push(prefix);
+        }
+    }
 }
 
 /// Read, parse and resolve a spec file.

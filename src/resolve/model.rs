@@ -24,6 +24,8 @@ pub struct Model {
     pub namespaces: Vec<Namespace>,
     pub apps: Vec<App>,
     pub flows: Vec<Flow>,
+    /// Cluster log shipping, when enabled; its namespace is one of `namespaces`.
+    pub logging: Option<Logging>,
 }
 
 impl Model {
@@ -52,6 +54,8 @@ pub struct Namespace {
     /// Namespace of the ingress controller, for flows `from: ingress`.
     pub ingress_from: Option<String>,
     pub access: Vec<Grant>,
+    /// Registry prefixes the admission policy trusts in this namespace (empty: no policy).
+    pub registries: Vec<String>,
 }
 
 /// The namespace's ResourceQuota.
@@ -279,4 +283,49 @@ pub enum Destination {
 pub struct FlowPort {
     pub declared: u32,
     pub opened: u32,
+}
+
+/// The Fluent Bit DaemonSet that ships every container's log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Logging {
+    pub namespace: String,
+    pub image: String,
+    pub image_ref: ImageRef,
+    pub resources: Resources,
+    /// The most nodes it runs on (one pod each).
+    pub nodes: u32,
+    pub backend: LogBackend,
+    pub endpoint: LogEndpoint,
+    /// A Secret with `username` and `password` for the endpoint.
+    pub credentials: Option<String>,
+    /// A namespace whose pods may scrape the metrics port.
+    pub metrics_from: Option<String>,
+    /// The API server's addresses (empty: unknown, any address on its ports).
+    pub api_server: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum LogBackend {
+    Elasticsearch { index_prefix: String },
+    Loki { tenant: Option<String> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEndpoint {
+    pub host: String,
+    pub port: u32,
+    /// TLS, with the server certificate verified.
+    pub tls: bool,
+    /// What the egress policy lets the shipper reach.
+    pub peer: EndpointPeer,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndpointPeer {
+    /// Addresses outside the cluster (or given as a CIDR).
+    Cidr(String),
+    /// Any pod of a namespace (the host is a Service name `svc.namespace.svc`).
+    Namespace(String),
+    /// Unknown: any address, on the endpoint's port only.
+    Anywhere,
 }

@@ -107,6 +107,7 @@ fn resolve_one(
         defaults,
         ingress_from: ns.ingress_from.clone(),
         access: Vec::new(),
+        registries: Vec::new(),
     }
 }
 
@@ -237,6 +238,7 @@ pub(super) fn builtin(name: &str) -> Namespace {
         quota,
         ingress_from: None,
         access: Vec::new(),
+        registries: Vec::new(),
     }
 }
 

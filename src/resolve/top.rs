@@ -69,16 +69,6 @@ pub fn resolve(s: &LoadedSpec, out: &mut Vec<Diagnostic>) -> Top {
     let admission_policy = supply_chain(s, out);
     let api_server = api_server(s, out);
     let dns_node_local = dns(s, out);
-    if let Some(logging) = &spec.logging
-        && logging.enabled
-    {
-        out.push(
-            s.error_at("logging.enabled", "cluster logging is not supported yet")
-                .with_help(
-                    "remove `logging:` or set `enabled: false`; the Fluent Bit bundle is planned",
-                ),
-        );
-    }
     Top {
         minor,
         registries,

@@ -374,8 +374,9 @@ pub struct Dns {
     pub node_local: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+/// Cluster log shipping: a Fluent Bit DaemonSet in its own namespace.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct Logging {
     #[serde(default)]
     pub enabled: bool,
@@ -383,8 +384,31 @@ pub struct Logging {
     pub backend: Option<LogBackend>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<LogEndpoint>,
+    /// The namespace of the log shipper (default `logging`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
+    /// The Fluent Bit image (default: a release pinned by digest).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// The most nodes the DaemonSet runs on; sizes the namespace quota (default 50).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nodes: Option<u32>,
+    /// Resources of each Fluent Bit pod.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resources: Option<AppResources>,
+    /// A Secret in the logging namespace with keys `username` and `password` for the
+    /// log endpoint's basic authentication.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<String>,
+    /// Elasticsearch: the index prefix (default `kubernetes`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index_prefix: Option<String>,
+    /// Loki: the tenant (`X-Scope-OrgID`), when the Loki is multi-tenant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<String>,
+    /// A namespace whose pods (Prometheus) may scrape Fluent Bit's metrics port.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metrics_from: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -401,6 +425,10 @@ pub struct LogEndpoint {
     pub port: u32,
     #[serde(default = "yes")]
     pub tls: bool,
+    /// Where the endpoint's addresses are, for the egress policy (a host outside the
+    /// cluster cannot be selected by name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<String>,
 }
 
 fn yes() -> bool {

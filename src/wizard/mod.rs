@@ -4,6 +4,7 @@
 
 mod app;
 mod flows;
+mod logging;
 mod namespace;
 mod parse;
 pub mod prompt;
@@ -130,6 +131,9 @@ pub fn run(p: &mut dyn Prompt, opts: &Options, base: Option<Spec>) -> Result<Spe
     }
     if !existing || s.opts.preset.contains_key("--registry") {
         s.supply_chain()?;
+    }
+    if !existing || s.opts.preset.contains_key("--logging") {
+        s.logging()?;
     }
     Ok(s.spec)
 }

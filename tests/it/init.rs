@@ -79,6 +79,11 @@ fn a_person_answers_every_section_and_gets_a_spec_and_a_bundle() {
     answer(&mut p, "Trusted registries", "");
     key(&mut p, "Refuse other images", "y");
     key(&mut p, "Record exec", "y");
+    p.expect("Ship every container's log to").unwrap();
+    p.send("\x1b[B").unwrap(); // down: Elasticsearch
+    p.send_line("").unwrap();
+    answer(&mut p, "Log endpoint", "logs.example.com:9200");
+    answer(&mut p, "The endpoint's addresses", "10.30.0.0/24");
     p.expect("ingress (ingress-nginx) → shop/web:80→8080 TCP")
         .unwrap();
     key(&mut p, "render the bundle into manifests?", "y");
@@ -100,6 +105,11 @@ fn a_person_answers_every_section_and_gets_a_spec_and_a_bundle() {
             .is_file()
     );
     assert!(dir.path().join("manifests/shop/rbac").is_dir());
+    assert!(
+        dir.path()
+            .join("manifests/logging/fluent-bit/daemonset.yaml")
+            .is_file()
+    );
     kubeward()
         .current_dir(dir.path())
         .args(["render", "-o", "again"])

@@ -9,6 +9,7 @@ mod errors;
 mod examples;
 mod hostile;
 mod init;
+mod logging;
 mod mentions;
 mod rules;
 mod support;
