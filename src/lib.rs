@@ -23,5 +23,6 @@ pub mod report;
 pub mod resolve;
 pub mod source;
 pub mod spec;
+pub mod suggest;
 pub mod validate;
 pub mod wizard;

@@ -172,13 +172,24 @@ fn serde_error(file: &str, text: &str, e: &serde_yaml::Error) -> Diagnostic {
         .with_help(help_for(&message))
 }
 
+/// The accepted field closest to the unknown one in serde's message
+/// ("unknown field `excpet`, expected `cidr` or `except`").
+fn did_you_mean(message: &str) -> Option<String> {
+    let ticked: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    let (unknown, expected) = ticked.split_first()?;
+    crate::suggest::closest(unknown, expected.iter().copied()).map(str::to_string)
+}
+
 fn help_for(message: &str) -> String {
     if message.contains("unknown field `<<`") {
         "YAML merge keys (`<<`) are not supported in a spec; write the fields out".into()
     } else if message.contains("duplicate field") || message.contains("duplicate entry") {
         "a key may appear once per mapping; remove or merge the repeated one".into()
     } else if message.contains("unknown field") {
-        "remove the field or fix its spelling; the fields this place accepts are listed above (see the spec format in the README)".into()
+        match did_you_mean(message) {
+            Some(field) => format!("did you mean `{field}`? Fields are case-sensitive; docs/spec-format.md lists every field"),
+            None => "remove the field or fix its spelling; the fields this place accepts are listed above (docs/spec-format.md describes each)".into(),
+        }
     } else if message.contains("missing field `version`") {
         "add `version: 1` at the top of the spec".into()
     } else if message.contains("missing field") {

@@ -345,11 +345,37 @@ pub struct Flow {
     pub protocol: Protocol,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+/// `to:` of a flow: a name (`app`, `namespace/app`, `kube-apiserver`) or a CIDR block.
+/// Deserialized by shape (string or mapping), so that a mistake inside the mapping is
+/// reported at its key, e.g. `unknown field `excpet``.
+#[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum FlowTarget {
     Name(String),
     Cidr(CidrTarget),
+}
+
+impl<'de> Deserialize<'de> for FlowTarget {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = FlowTarget;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an app name, `namespace/app`, `kube-apiserver` or `{ cidr: ..., except: [...] }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<FlowTarget, E> {
+                Ok(FlowTarget::Name(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<FlowTarget, A::Error> {
+                CidrTarget::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(FlowTarget::Cidr)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -458,11 +484,36 @@ pub enum CiPipeline {
 
 /// `apiAccess`: `false` (default), `true` (read the namespace's ConfigMaps), or a
 /// narrower grant `{ resources: [configmaps], names: [app-config] }`.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(untagged)]
 pub enum ApiAccess {
     Enabled(bool),
     Narrow(ApiGrant),
+}
+
+impl<'de> Deserialize<'de> for ApiAccess {
+    /// By shape (boolean or mapping), so that a mistake inside the mapping is reported at
+    /// its key.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ApiAccess;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`true`, `false` or `{ resources: [...], names: [...] }`")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<ApiAccess, E> {
+                Ok(ApiAccess::Enabled(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<ApiAccess, A::Error> {
+                ApiGrant::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(ApiAccess::Narrow)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl Default for ApiAccess {

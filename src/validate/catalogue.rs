@@ -4,7 +4,7 @@
 use crate::diag::Severity;
 
 use super::rules::{RULES, Rule};
-use super::suggest;
+use crate::suggest;
 
 /// Finding id of a file that is not YAML.
 pub const YAML_SYNTAX: &str = "yaml-syntax";

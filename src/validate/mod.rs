@@ -8,7 +8,6 @@ pub mod schema;
 
 pub mod catalogue;
 pub mod exempt;
-pub mod suggest;
 
 use std::collections::BTreeSet;
 

@@ -477,3 +477,87 @@ fn image_references_follow_the_distribution_grammar() {
         "a digest alone pins the image"
     );
 }
+
+#[test]
+fn a_misspelt_key_at_any_level_is_reported_at_the_key_with_a_suggestion() {
+    let ns = "version: 1\nnamespaces:\n  - name: shop\n    ingressFrom: ingress-nginx\n";
+    let app = format!(
+        "apps:\n  - name: web\n    namespace: shop\n    image: registry.example.com/web:1.0@{DIGEST}\n    ports: [{{ name: http, port: 8080 }}]\n"
+    );
+    for (text, typo, want) in [
+        (format!("{ns}    tema: x\n"), "tema", "team"),
+        (format!("{ns}    quota: {{ pdos: 3 }}\n"), "pdos", "pods"),
+        (
+            format!("{ns}    defaults: {{ reqeust: {{ cpu: 1 }} }}\n"),
+            "reqeust",
+            "request",
+        ),
+        (
+            format!(
+                "{ns}    access: [{{ subject: {{ kind: User, name: a }}, role: read, exce: true }}]\n"
+            ),
+            "exce",
+            "exec",
+        ),
+        (
+            format!(
+                "{ns}{app}flows:\n  - {{ from: web, to: {{ cidr: 10.0.0.0/8, excpet: [10.1.0.0/16] }}, port: 443 }}\n"
+            ),
+            "excpet",
+            "except",
+        ),
+        (
+            format!("{ns}{app}    probes: {{ livenes: {{ port: http }} }}\n"),
+            "livenes",
+            "liveness",
+        ),
+        (
+            format!("{ns}{app}    service: {{ port: 80, targetport: http }}\n"),
+            "targetport",
+            "targetPort",
+        ),
+        (
+            format!("{ns}{app}    secretFiles: [{{ secret: db, mountpath: /etc/db }}]\n"),
+            "mountpath",
+            "mountPath",
+        ),
+        (
+            format!("{ns}{app}    apiAccess: {{ resorces: [configmaps] }}\n"),
+            "resorces",
+            "resources",
+        ),
+        (
+            format!("{ns}logging: {{ enabled: true, backnd: loki }}\n"),
+            "backnd",
+            "backend",
+        ),
+        (
+            format!("{ns}supplyChain: {{ admisionPolicy: true }}\n"),
+            "admisionPolicy",
+            "admissionPolicy",
+        ),
+    ] {
+        let errs = errors(&text);
+        assert_eq!(errs.len(), 1, "{}", kubeward::diag::render_all(&errs));
+        let e = &errs[0];
+        let (line, col) = at(&text, typo, 0);
+        assert_eq!(
+            e.pos.map(|p| (p.line, p.col)),
+            Some((line, col)),
+            "{typo}: {e}"
+        );
+        assert!(
+            e.message.contains(&format!("unknown field `{typo}`")),
+            "{e}"
+        );
+        assert!(!e.message.contains("untagged enum"), "{e}");
+        assert_eq!(
+            e.help.as_deref(),
+            Some(
+                format!("did you mean `{want}`? Fields are case-sensitive; docs/spec-format.md lists every field")
+                    .as_str()
+            ),
+            "{e}"
+        );
+    }
+}

@@ -1,4 +1,4 @@
-//! "Did you mean …?": the closest known id to a mistyped one.
+//! "Did you mean …?": the closest known word (a rule id, a spec field) to a mistyped one.
 
 /// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
