@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod document;
+pub mod netpol;
 pub mod rules;
 pub mod schema;
 
