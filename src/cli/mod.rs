@@ -2,6 +2,7 @@
 //! findings, 2 usage, input or I/O errors.
 
 mod check;
+mod flows;
 mod onboard;
 mod render;
 

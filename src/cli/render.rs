@@ -65,6 +65,10 @@ pub(super) fn emit(model: &Model, warnings: Vec<Diagnostic>, args: &OutputArgs) 
             );
             return FINDINGS;
         }
+        Err(RenderError::Unproven {
+            differences,
+            origins,
+        }) => return super::flows::report_unproven(&differences, &origins),
     };
     if !bundle.warnings.is_empty() {
         eprintln!("{}\n", render_all(&bundle.warnings));

@@ -67,6 +67,12 @@ pub struct Matrix {
     pub universe: Universe,
     pub policies: Vec<Policy>,
     pub connections: Vec<Connection>,
+    /// What the ingress side of each workload's pods admits, whatever the senders'
+    /// egress says: `(from, workload pod)`.
+    pub admitted: Vec<Connection>,
+    /// What the egress side of each workload's pods lets out, whatever the receivers'
+    /// ingress says: `(workload pod, to)`.
+    pub let_out: Vec<Connection>,
     /// Per pod: isolated for (ingress, egress).
     pub isolated: Vec<(bool, bool)>,
 }
@@ -103,10 +109,13 @@ pub fn evaluate(docs: &[Document], extras: &Extras) -> Matrix {
         state.apply(&universe, pi, p);
     }
     let connections = state.connections(&universe);
+    let (admitted, let_out) = state.sides(&universe);
     Matrix {
         universe,
         policies,
         connections,
+        admitted,
+        let_out,
         isolated: state.isolated,
     }
 }
@@ -239,6 +248,55 @@ impl State {
         }
         out.sort_by_key(|c| (c.from, c.to));
         out
+    }
+}
+
+impl State {
+    /// The one-sided allowances of the workloads' pods, (ingress, egress): what each
+    /// rule with peers admits from each peer, and what the rules without peers (or no
+    /// isolation at all) admit from any peer.
+    fn sides(&self, u: &Universe) -> (Vec<Connection>, Vec<Connection>) {
+        let workloads: Vec<usize> = (0..u.pods.len())
+            .filter(|p| u.pods[*p].workload.is_some())
+            .collect();
+        let is_workload = |p: &usize| u.pods[*p].workload.is_some();
+        let one = |from, to, allow: Allow| Connection { from, to, allow };
+        let mut admitted: Vec<Connection> = self
+            .ingress
+            .iter()
+            .filter(|((_, d), _)| is_workload(d))
+            .map(|((s, d), a)| one(*s, Endpoint::Pod(*d), a.clone()))
+            .collect();
+        let mut let_out: Vec<Connection> = self
+            .egress
+            .iter()
+            .filter(|((s, _), _)| is_workload(s))
+            .map(|((s, d), a)| one(Endpoint::Pod(*s), *d, a.clone()))
+            .collect();
+        for &p in &workloads {
+            let pod = Endpoint::Pod(p);
+            let (i, e) = self.isolated[p];
+            let any_in = match (i, self.ingress_any.get(&p)) {
+                (false, _) => Allow::open(),
+                (true, a) => a.cloned().unwrap_or_default(),
+            };
+            let any_out = if e {
+                let mut a = Allow::default();
+                for (ports, pi) in self.egress_any.get(&p).into_iter().flatten() {
+                    a.add(&ports.resolve(&[]), *pi);
+                }
+                a
+            } else {
+                Allow::open()
+            };
+            admitted.push(one(Endpoint::Any, pod, any_in));
+            let_out.push(one(pod, Endpoint::Any, any_out));
+        }
+        for side in [&mut admitted, &mut let_out] {
+            side.retain(|c| !c.allow.ports.is_empty());
+            side.sort_by_key(|c| (c.from, c.to));
+        }
+        (admitted, let_out)
     }
 }
 
