@@ -118,3 +118,183 @@ fn a_policy_that_drops_the_except_fails_the_proof() {
             "missing: fronto/frontend → fronto/backend TCP 8080 (not let out by the egress of fronto/frontend)",
         ));
 }
+
+/// Three namespaces and every flow shape: from the ingress controller, app to app across
+/// namespaces (Service ports resolved), to a CIDR with an exception and several ports,
+/// UDP to a CIDR, and to the API server at an unknown address.
+fn three_namespaces() -> String {
+    let app = |name: &str, ns: &str, rest: &str| {
+        format!(
+            "  - name: {name}\n    namespace: {ns}\n    image: registry.example.com/{name}:1.0@{DIGEST}\n{rest}"
+        )
+    };
+    [
+        "version: 1\nregistries: [registry.example.com/]\nsupplyChain: { ciPipeline: none }\nnamespaces:\n  - name: shop\n    ingressFrom: ingress-nginx\n  - name: payments\n  - name: books\napps:\n".to_string(),
+        app("web", "shop", "    ports: [{ name: http, port: 8080 }]\n    service: { port: 80 }\n"),
+        app("api", "payments", "    ports: [{ name: grpc, port: 9000 }, { name: metrics, port: 9090 }]\n    service: { port: 9000, targetPort: grpc }\n"),
+        app("ledger", "books", "    ports: [{ name: app, port: 7000 }]\n    service: { port: 80, targetPort: app }\n"),
+        "flows:\n  - { from: ingress, to: web, port: 8080 }\n  - { from: web, to: payments/api, port: 9000 }\n  - { from: api, to: ledger, port: 80 }\n  - { from: api, to: { cidr: 10.20.0.0/16, except: [10.20.9.0/24] }, ports: [5432, 6432] }\n  - { from: api, to: { cidr: 10.9.0.0/16 }, port: 8125, protocol: UDP }\n  - { from: ledger, to: kube-apiserver, port: 443 }\n".into(),
+    ]
+    .concat()
+}
+
+/// `kubeward flows` of a rendered spec: its lines without the policy names, sorted.
+fn flows_of(spec: &str) -> Vec<String> {
+    let (assert, t) = render(spec, None);
+    assert.success();
+    let out = kubeward()
+        .arg("flows")
+        .arg(t.path().join("out"))
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let mut lines: Vec<String> = text
+        .lines()
+        .filter(|l| l.contains(" → "))
+        .map(|l| l.split(" (").next().unwrap().to_string())
+        .collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn the_matrix_of_three_namespaces_is_the_declared_flows_plus_dns() {
+    let lines = flows_of(&three_namespaces());
+    let mut expected = vec![
+        "books/ledger → any destination 443/TCP",
+        "ingress-nginx/* → shop/web 8080/TCP",
+        "payments/api → 10.20.0.0/16 except 10.20.9.0/24 5432/TCP",
+        "payments/api → 10.20.0.0/16 except 10.20.9.0/24 6432/TCP",
+        "payments/api → 10.9.0.0/16 8125/UDP",
+        "payments/api → books/ledger 7000/TCP",
+        "shop/web → payments/api 9000/TCP",
+    ];
+    let dns: Vec<String> = ["books/ledger", "payments/api", "shop/web"]
+        .iter()
+        .flat_map(|p| {
+            ["TCP", "UDP"].map(|proto| format!("{p} → kube-system/[k8s-app=kube-dns] 53/{proto}"))
+        })
+        .collect();
+    expected.extend(dns.iter().map(String::as_str));
+    expected.sort();
+    assert_eq!(lines, expected);
+}
+
+#[test]
+fn flows_of_the_two_apps_example_name_the_policies() {
+    let spec = std::fs::read_to_string(root().join("examples/two-apps/kubeward.yaml")).unwrap();
+    let (assert, t) = render(&spec, None);
+    assert.success();
+    kubeward()
+        .arg("flows")
+        .arg(t.path().join("out"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "fronto/frontend → fronto/backend 8080/TCP (fronto/backend-allow, fronto/frontend-allow)\n",
+        ))
+        .stdout(predicate::str::contains(
+            "fronto/backend → 10.20.0.0/16 except 10.20.9.0/24 5432/TCP (fronto/backend-allow)\n",
+        ))
+        .stdout(predicate::str::contains(
+            "ingress-nginx/* → fronto/frontend 8080/TCP (fronto/frontend-allow)\n",
+        ))
+        .stdout(predicate::str::contains("no policy isolates").not());
+}
+
+#[test]
+fn every_rendered_example_isolates_every_pod() {
+    for (name, spec) in crate::support::examples() {
+        let lines = flows_of(&std::fs::read_to_string(&spec).unwrap());
+        assert!(
+            lines.iter().all(|l| !l.starts_with("any source")),
+            "{name}: {lines:?}"
+        );
+    }
+}
+
+const LONE_DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: shop}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: web, image: x}]\n";
+
+#[test]
+fn flows_without_policies_says_every_pod_is_open() {
+    kubeward()
+        .args(["flows", "-"])
+        .write_stdin(LONE_DEPLOYMENT)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "shop/web → any destination any port (no policy isolates its egress)\n",
+        ))
+        .stdout(predicate::str::contains(
+            "no NetworkPolicy isolates any of the 1 workload(s): every pod is open to any source and any destination",
+        ));
+}
+
+#[test]
+fn flows_as_json_mermaid_and_dot() {
+    let out = kubeward()
+        .args(["flows", "-", "--format", "json"])
+        .write_stdin(LONE_DEPLOYMENT)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["isolated"], false);
+    assert_eq!(v["connections"][0]["from"], "shop/web");
+    assert_eq!(v["connections"][0]["to"], "any destination");
+    kubeward()
+        .args(["flows", "-", "--format", "mermaid"])
+        .write_stdin(LONE_DEPLOYMENT)
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "flowchart LR\n  subgraph n0[\"namespace shop\"]",
+        ));
+    kubeward()
+        .args(["flows", "-", "--format", "dot"])
+        .write_stdin(LONE_DEPLOYMENT)
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("digraph flows {"));
+}
+
+#[test]
+fn flows_refuses_input_that_is_not_yaml() {
+    kubeward()
+        .args(["flows", "-"])
+        .write_stdin("a: [\n")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("<stdin>:").and(predicate::str::contains("help: ")));
+}
+
+#[test]
+fn diagram_draws_the_declared_flows_like_the_bundle_readme() {
+    let spec = root().join("examples/two-apps/kubeward.yaml");
+    let out = kubeward()
+        .args(["diagram", "-f"])
+        .arg(&spec)
+        .assert()
+        .success();
+    let mermaid = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(mermaid.starts_with("flowchart LR\n  subgraph n0[\"namespace fronto\"]\n"));
+    assert!(
+        mermaid.contains("  a0 -->|\"TCP 80→8080\"| a1\n"),
+        "{mermaid}"
+    );
+    let readme = crate::support::render_text(&std::fs::read_to_string(&spec).unwrap())
+        .into_iter()
+        .find(|(p, _)| p == "README.md")
+        .unwrap()
+        .1;
+    assert!(readme.contains(&format!("```mermaid\n{mermaid}```")));
+    kubeward()
+        .args(["diagram", "--format", "dot", "-f"])
+        .arg(&spec)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "a0 -> a1 [label=\"TCP 80→8080\"];",
+        ))
+        .stdout(predicate::str::contains("shape=cylinder"));
+}

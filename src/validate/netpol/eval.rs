@@ -219,6 +219,23 @@ impl State {
         a
     }
 
+    /// The ports of `from → to` already shown as `from → any` (the receiver does not
+    /// restrict them) or `any → to` (the sender does not).
+    fn covered_by_any(&self, u: &Universe, from: Endpoint, to: Endpoint) -> PortSet {
+        let mut out = PortSet::default();
+        let isolated = |e: Endpoint, side: fn(&(bool, bool)) -> bool| match e {
+            Endpoint::Pod(p) => side(&self.isolated[p]),
+            _ => false,
+        };
+        if u.is_workload(from) && !isolated(to, |i| i.0) {
+            out.add(&self.egress_of(u, from, Endpoint::Any).ports);
+        }
+        if u.is_workload(to) && !isolated(from, |i| i.1) {
+            out.add(&self.ingress_of(Endpoint::Any, to).ports);
+        }
+        out
+    }
+
     fn connections(&self, u: &Universe) -> Vec<Connection> {
         let pairs: HashSet<(Endpoint, Endpoint)> = self
             .ingress
@@ -229,9 +246,10 @@ impl State {
         let mut out: Vec<Connection> = pairs
             .into_iter()
             .map(|(from, to)| {
-                let allow = self
+                let mut allow = self
                     .egress_of(u, from, to)
                     .intersect(&self.ingress_of(from, to));
+                allow.ports = allow.ports.minus(&self.covered_by_any(u, from, to));
                 Connection { from, to, allow }
             })
             .filter(|c| !c.allow.ports.is_empty())
