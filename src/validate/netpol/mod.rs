@@ -13,6 +13,7 @@
 //! nothing.
 
 mod eval;
+pub mod lint;
 mod policy;
 pub mod ports;
 mod regions;
