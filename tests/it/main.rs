@@ -9,5 +9,6 @@ mod errors;
 mod examples;
 mod flows;
 mod hostile;
+mod property;
 mod rules;
 mod support;
