@@ -40,7 +40,7 @@ fn why(m: &Matrix, c: &Connection) -> String {
 
 /// One line per allowed connection and port range, then a summary.
 pub fn text(m: &Matrix) -> String {
-    let mut out = String::new();
+    let (mut out, mut lines) = (String::new(), 0);
     for c in &m.connections {
         let (from, to) = (endpoint(m, c.from, true), endpoint(m, c.to, false));
         let ports: Vec<String> = if c.allow.ports.is_all() {
@@ -57,6 +57,7 @@ pub fn text(m: &Matrix) -> String {
         };
         for port in ports {
             out.push_str(&format!("{from} → {to} {port} ({})\n", why(m, c)));
+            lines += 1;
         }
     }
     let workloads = m
@@ -71,8 +72,7 @@ pub fn text(m: &Matrix) -> String {
         ));
     } else {
         out.push_str(&format!(
-            "{} allowed connection(s) of {workloads} workload(s) under {} NetworkPolic{}\n",
-            m.connections.len(),
+            "{lines} allowed connection(s) of {workloads} workload(s) under {} NetworkPolic{}\n",
             m.policies.len(),
             if m.policies.len() == 1 { "y" } else { "ies" }
         ));
