@@ -1,9 +1,11 @@
-//! The render pipeline as one call: resolved model → plan → render → validate, in memory.
+//! The render pipeline as one call: resolved model → plan → render → validate → flow
+//! proof, in memory.
 
 use std::collections::BTreeMap;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::plan;
+use crate::proof::{Difference, prove};
 use crate::render::{Renderer, Template, TemplateError};
 use crate::resolve::Model;
 use crate::validate::{self, Finding, Report};
@@ -40,6 +42,12 @@ pub enum RenderError {
         files: Vec<(String, String)>,
         origins: BTreeMap<String, String>,
     },
+    /// The rendered NetworkPolicies allow other connections than the declared flows.
+    #[error("the rendered network policies do not match the declared flows")]
+    Unproven {
+        differences: Vec<Difference>,
+        origins: BTreeMap<String, String>,
+    },
 }
 
 /// Render a resolved model with a template set. `spec_warnings` (from `resolve`) are
@@ -63,7 +71,7 @@ pub fn render(
         .collect();
     let mut files: Vec<(String, String)> = rendered.into_iter().map(|r| (r.path, r.text)).collect();
     check_generated(model, &files, &origins)?;
-    let report = validate::validate(&files, &validate::Options::default());
+    let (report, docs) = validate::validate_documents(&files, &validate::Options::default());
     if report.count(Severity::Error) > 0 {
         let findings = report
             .findings
@@ -73,6 +81,14 @@ pub fn render(
         return Err(RenderError::Invalid {
             findings,
             files,
+            origins,
+        });
+    }
+    let differences = prove(model, &docs);
+    drop(docs);
+    if !differences.is_empty() {
+        return Err(RenderError::Unproven {
+            differences,
             origins,
         });
     }

@@ -5,8 +5,8 @@
 //! The flow of data: [`spec`] (the user's words, with positions) → [`resolve`] (checks,
 //! defaults and every fact decided once, into a [`resolve::Model`]) → [`plan`] (objects,
 //! names and one typed view per object) → [`render`] (handlebars templates) →
-//! [`validate`] (strict schema and rules) → [`output`] (atomic write); [`bundle`] runs
-//! plan to validate as one call. [`k8s`] is the vocabulary every layer shares.
+//! [`validate`] (strict schema and rules) → [`proof`] (the allowed connections equal the
+//! declared flows) → [`output`] (atomic write); [`bundle`] runs plan to proof as one call. [`k8s`] is the vocabulary every layer shares.
 //! `kubeward check` reads any manifests with [`input`], runs [`validate`] and formats the
 //! result with [`report`].
 //!
@@ -18,6 +18,7 @@ pub mod input;
 pub mod k8s;
 pub mod output;
 pub mod plan;
+pub mod proof;
 pub mod render;
 pub mod report;
 pub mod resolve;

@@ -2,6 +2,7 @@
 //! findings, 2 usage, input or I/O errors.
 
 mod check;
+mod flows;
 mod init;
 mod onboard;
 mod render;
@@ -60,6 +61,16 @@ pub enum Command {
     /// Explain one rule: why it matters, how to fix it, where it comes from
     #[command(after_help = "Example:\n  kubeward explain read-only-root-fs")]
     Explain(check::ExplainArgs),
+    /// Show the connections the NetworkPolicies of any manifests allow
+    #[command(
+        after_help = "Examples:\n  kubeward flows bundle/\n  kubeward render -o - | kubeward flows - --format mermaid\n  helm template . | kubeward flows - --format json\n\n`ns/*` is any pod of a namespace outside the input, `(other)` any namespace outside it, `ns/[k=v]` a pod with those labels."
+    )]
+    Flows(flows::FlowsArgs),
+    /// Draw the declared flows of a spec (Mermaid or DOT)
+    #[command(
+        after_help = "Examples:\n  kubeward diagram -f kubeward.yaml\n  kubeward diagram --format dot | dot -Tsvg > flows.svg"
+    )]
+    Diagram(flows::DiagramArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -120,5 +131,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Check(a) => check::run_check(&a),
         Command::Rules(a) => check::run_rules(&a),
         Command::Explain(a) => check::run_explain(&a),
+        Command::Flows(a) => flows::run_flows(&a),
+        Command::Diagram(a) => flows::run_diagram(&a),
     }
 }

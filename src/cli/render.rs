@@ -87,6 +87,10 @@ pub(super) fn build(
             );
             return Err(FINDINGS);
         }
+        Err(RenderError::Unproven {
+            differences,
+            origins,
+        }) => return Err(super::flows::report_unproven(&differences, &origins)),
     };
     if !bundle.warnings.is_empty() {
         eprintln!("{}\n", render_all(&bundle.warnings));

@@ -72,7 +72,7 @@ pub fn is_config_key(s: &str) -> bool {
 }
 
 /// A parsed CIDR block.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Cidr {
     pub addr: IpAddr,
     pub prefix: u8,

@@ -1,6 +1,7 @@
 //! Writing a bundle: all files into a temporary sibling directory, then one rename, so a
 //! failed run leaves nothing behind and an existing directory is replaced only on request.
 
+pub mod graph;
 mod readme;
 
 use std::io;
@@ -8,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::render::yaml_quote;
 
-pub use readme::bundle_readme;
+pub use readme::{bundle_readme, diagram, diagram_dot, flow_graph};
 
 /// Why a bundle could not be written.
 #[derive(Debug, thiserror::Error)]

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::graph::{Graph, Group, Shape};
 use crate::resolve::Model;
 use crate::resolve::access::role_name;
 use crate::resolve::model::{Destination, Flow, LogBackend, Source};
@@ -113,42 +114,62 @@ pub fn bundle_readme(model: &Model, files: &[&str]) -> String {
 /// as extra nodes, ports on the edges (`80→8080` where a Service port maps to a container
 /// port).
 pub fn diagram(model: &Model) -> String {
-    let mut out = String::from("flowchart LR\n");
+    flow_graph(model).mermaid()
+}
+
+/// The same picture as [`diagram`], as a Graphviz DOT digraph.
+pub fn diagram_dot(model: &Model) -> String {
+    flow_graph(model).dot()
+}
+
+/// The declared flows of `model` as a graph: apps grouped by namespace, one node for each
+/// outside endpoint of each flow.
+pub fn flow_graph(model: &Model) -> Graph {
+    let mut g = Graph::default();
+    let apps: Vec<usize> = model
+        .apps
+        .iter()
+        .enumerate()
+        .map(|(ai, a)| g.node(format!("a{ai}"), a.name.clone(), Shape::Box))
+        .collect();
     for (ni, ns) in model.namespaces.iter().enumerate() {
-        let _ = writeln!(out, "  subgraph n{ni}[\"namespace {}\"]", ns.name);
-        for (ai, a) in model.apps_in(&ns.name) {
-            let _ = writeln!(out, "    a{ai}[\"{}\"]", a.name);
-        }
-        let _ = writeln!(out, "  end");
+        g.groups.push(Group {
+            id: format!("n{ni}"),
+            label: format!("namespace {}", ns.name),
+            nodes: model.apps_in(&ns.name).map(|(ai, _)| apps[ai]).collect(),
+        });
     }
     let mut external = 0;
-    let mut node = |out: &mut String, shape: String| {
-        let _ = writeln!(out, "  x{external}{shape}");
+    let mut outside = |g: &mut Graph, label: String, shape: Shape| {
         external += 1;
-        format!("x{}", external - 1)
+        g.node(format!("x{}", external - 1), label, shape)
     };
     for flow in &model.flows {
         let from = match &flow.from {
-            Source::App(i) => format!("a{i}"),
-            Source::Ingress { namespace } => {
-                node(&mut out, format!("([\"ingress: {}\"])", esc(namespace)))
-            }
+            Source::App(i) => apps[*i],
+            Source::Ingress { namespace } => outside(
+                &mut g,
+                format!("ingress: {}", esc(namespace)),
+                Shape::Stadium,
+            ),
         };
         let to = match &flow.to {
-            Destination::App(i) => format!("a{i}"),
-            Destination::ApiServer { .. } => node(&mut out, "[(\"kube-apiserver\")]".into()),
+            Destination::App(i) => apps[*i],
+            Destination::ApiServer { .. } => {
+                outside(&mut g, "kube-apiserver".into(), Shape::Cylinder)
+            }
             Destination::Cidr { cidr, except } => {
                 let except = if except.is_empty() {
                     String::new()
                 } else {
                     format!(" except {}", except.join(", "))
                 };
-                node(&mut out, format!("[(\"{cidr}{except}\")]"))
+                outside(&mut g, format!("{cidr}{except}"), Shape::Cylinder)
             }
         };
-        let _ = writeln!(out, "  {from} -->|\"{}\"| {to}", edge_label(flow));
+        g.edge(from, to, edge_label(flow));
     }
-    out
+    g
 }
 
 /// `TCP 80→8080, 9090`: each declared port, with the port it opens when they differ.

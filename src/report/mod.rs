@@ -6,8 +6,10 @@
 //! - [`json`]: the versioned JSON report (schema in its module doc).
 //! - [`sarif`]: SARIF 2.1.0 for code-scanning tools.
 //! - [`catalogue`]: the rule list as text, markdown (`RULES.md`) or JSON, and `explain`.
+//! - [`flows`]: the allowed-connection matrix of `kubeward flows` (text, JSON, pictures).
 
 pub mod catalogue;
+pub mod flows;
 pub mod json;
 pub mod sarif;
 

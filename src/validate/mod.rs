@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod document;
+pub mod netpol;
 pub mod rules;
 pub mod schema;
 
@@ -99,6 +100,12 @@ pub struct Options {
 
 /// Validate a set of files (name, text) as one bundle.
 pub fn validate(files: &[(String, String)], opts: &Options) -> Report {
+    validate_documents(files, opts).0
+}
+
+/// Validate like [`validate`], and hand back the checked Kubernetes documents (for
+/// checks that read them again, such as the flow proof, without a second parse).
+pub fn validate_documents(files: &[(String, String)], opts: &Options) -> (Report, Vec<Document>) {
     let mut report = Report::default();
     let mut docs: Vec<Document> = Vec::new();
     for (name, text) in files {
@@ -176,5 +183,5 @@ pub fn validate(files: &[(String, String)], opts: &Options) -> Report {
     report
         .findings
         .sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
-    report
+    (report, docs)
 }

@@ -247,6 +247,8 @@ fn every_command_has_help_with_an_example() {
         vec!["rules", "--help"],
         vec!["explain", "--help"],
         vec!["onboard", "--help"],
+        vec!["flows", "--help"],
+        vec!["diagram", "--help"],
     ] {
         kubeward()
             .args(&cmd)

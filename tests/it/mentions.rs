@@ -83,6 +83,8 @@ fn mentions(text: &str) -> Vec<(String, String)> {
             } else {
                 rest.split("\\n").next().unwrap_or("")
             };
+            // A pipe ends the command (`kubeward render -o - | kubeward flows -`).
+            let rest = rest.split(" | ").next().unwrap_or("");
             let cmd: String = rest
                 .chars()
                 .take_while(|c| c.is_ascii_lowercase())

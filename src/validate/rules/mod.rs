@@ -167,6 +167,8 @@ pub static RULES: &[&dyn Rule] = &[
     &network::NetpolDnsEgress,
     &network::NetpolTargetsPods,
     &network::NetpolNoAllowAll,
+    &network::NetpolPeerOrTrap,
+    &network::NetpolNamespaceLabelExists,
     // Namespaces.
     &namespace::NamespacePsaEnforce,
     &namespace::NamespacePsaRestricted,
@@ -203,14 +205,16 @@ fn group_of(doc: &Document) -> Option<String> {
 ///
 /// Cross-object rules only look within a namespace (plus ClusterRoles, which bindings
 /// refer to), so each document is checked against its own namespace's documents: the
-/// cost grows with the largest namespace, not with the square of the bundle.
+/// cost grows with the largest namespace, not with the square of the bundle. The rules
+/// that need the whole input (Namespaces of other namespaces) run once, in
+/// [`super::netpol::lint`].
 pub fn run(docs: &[Document], opts: &Options) -> Vec<Finding> {
     let mut groups: std::collections::BTreeMap<Option<String>, Vec<&Document>> = Default::default();
     for doc in docs {
         groups.entry(group_of(doc)).or_default().push(doc);
     }
     let cluster_roles: Vec<&Document> = docs.iter().filter(|d| d.kind() == "ClusterRole").collect();
-    let mut out = Vec::new();
+    let mut out = super::netpol::lint::run(docs, &opts.skip);
     for (group, members) in &groups {
         let scope: Vec<Document> = match group {
             Some(_) => members

@@ -264,3 +264,35 @@ rule!(NetpolNoAllowAll {
             .collect()
     },
 });
+
+rule!(
+    /// Findings come from [`crate::validate::netpol::lint`], which reads the whole input.
+    NetpolPeerOrTrap {
+    id: "netpol-peer-or-trap",
+    title: "Peers do not OR a namespace selector and a pod selector by mistake",
+    severity: Warning,
+    kinds: &["NetworkPolicy"],
+    rationale: "`- namespaceSelector: …` and `- podSelector: …` as two list items are two peers, ORed: every pod of the selected namespaces, plus the selected pods of the policy's own namespace. Written as one item (no second `-`) they are ANDed: the selected pods in the selected namespaces. One stray dash opens whole namespaces.",
+    fix: "to allow the selected pods of the selected namespaces, put `namespaceSelector` and `podSelector` in one peer (one list item); if both peers are meant, exempt the policy with the reason",
+    refs: [
+        "NetworkPolicy API reference (behavior of to and from selectors)",
+        "NSA/CISA network separation"
+    ],
+    check: |_, _| Vec::new(),
+});
+
+rule!(
+    /// Findings come from [`crate::validate::netpol::lint`], which reads the whole input.
+    NetpolNamespaceLabelExists {
+    id: "netpol-namespace-label-exists",
+    title: "Namespace selectors use labels the Namespaces carry",
+    severity: Warning,
+    kinds: &["NetworkPolicy"],
+    rationale: "A `namespaceSelector` on a label no Namespace carries selects nothing today, so the flow it was written for is denied; and the first namespace someone labels that way is let in. Every namespace carries `kubernetes.io/metadata.name`, the safe label to select by. Scope: judged when the input holds at least one Namespace object; every Namespace of the input counts.",
+    fix: "select namespaces by `kubernetes.io/metadata.name: <namespace>`, or add the label to the Namespace objects the policy means",
+    refs: [
+        "Kubernetes automatic labelling: kubernetes.io/metadata.name",
+        "NetworkPolicy API reference (namespaceSelector)"
+    ],
+    check: |_, _| Vec::new(),
+});

@@ -1,0 +1,158 @@
+//! `kubeward flows` and `kubeward diagram`, and how `render` reports a failed flow
+//! proof: the connections NetworkPolicies allow, and the declared flows, as text, JSON,
+//! Mermaid or DOT.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use kubeward::diag::render_all;
+use kubeward::input;
+use kubeward::output::{diagram, diagram_dot};
+use kubeward::proof::Difference;
+use kubeward::report::flows;
+use kubeward::resolve::load_resolved;
+use kubeward::validate::netpol::{Extras, evaluate};
+use kubeward::validate::parse_documents;
+
+use super::{FINDINGS, OK, USAGE};
+
+/// Print the differences of a failed flow proof; nothing was written.
+pub fn report_unproven(differences: &[Difference], origins: &BTreeMap<String, String>) -> u8 {
+    eprintln!(
+        "error: the rendered network policies allow other connections than the spec declares"
+    );
+    for d in differences {
+        eprintln!("  {d}");
+    }
+    let mut templates: Vec<&str> = differences
+        .iter()
+        .flat_map(|d| &d.policies)
+        .filter_map(|(_, file)| origins.get(file).map(String::as_str))
+        .collect();
+    templates.sort_unstable();
+    templates.dedup();
+    let from = if templates.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " (rendered from {})",
+            templates
+                .iter()
+                .map(|t| format!("`{t}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    eprintln!(
+        "  help: the policies{from} must open exactly the declared `flows` and DNS; fix the template, or declare the flow in the spec"
+    );
+    eprintln!(
+        "error: {} connection difference(s); nothing was written",
+        differences.len()
+    );
+    FINDINGS
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FlowsFormat {
+    /// One `from → to port/proto` line per allowed connection, with its policies
+    Text,
+    /// Versioned JSON
+    Json,
+    /// A Mermaid flowchart
+    Mermaid,
+    /// A Graphviz DOT digraph
+    Dot,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagramFormat {
+    /// A Mermaid flowchart (as in the bundle README)
+    Mermaid,
+    /// A Graphviz DOT digraph
+    Dot,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FlowsArgs {
+    /// Files or directories (searched recursively for .yaml/.yml), or `-` for stdin
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = FlowsFormat::Text)]
+    pub format: FlowsFormat,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiagramArgs {
+    /// The spec file
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        default_value = "kubeward.yaml"
+    )]
+    pub file: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiagramFormat::Mermaid)]
+    pub format: DiagramFormat,
+}
+
+/// `kubeward flows`: the connections the NetworkPolicies of any manifests allow.
+pub fn run_flows(args: &FlowsArgs) -> u8 {
+    let files = match input::collect(&args.paths, std::io::stdin().lock()) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}\n  help: {}", e.help());
+            return USAGE;
+        }
+    };
+    let mut docs = Vec::new();
+    for (name, text) in &files {
+        match parse_documents(name, text) {
+            Ok(d) => docs.extend(d),
+            Err(e) => {
+                eprintln!(
+                    "{}:{}:{}: error: not valid YAML: {}\n  help: fix the YAML syntax at this position (`kubeward check` reports every problem)",
+                    e.file, e.pos.line, e.pos.col, e.message
+                );
+                return USAGE;
+            }
+        }
+    }
+    let matrix = evaluate(&docs, &Extras::default());
+    let out = match args.format {
+        FlowsFormat::Text => flows::text(&matrix),
+        FlowsFormat::Json => flows::json(&matrix),
+        FlowsFormat::Mermaid => flows::graph(&matrix).mermaid(),
+        FlowsFormat::Dot => flows::graph(&matrix).dot(),
+    };
+    print(&out)
+}
+
+/// `kubeward diagram`: the declared flows of a spec as a picture.
+pub fn run_diagram(args: &DiagramArgs) -> u8 {
+    match load_resolved(&args.file) {
+        Ok((_, resolved)) => print(&match args.format {
+            DiagramFormat::Mermaid => diagram(&resolved.model),
+            DiagramFormat::Dot => diagram_dot(&resolved.model),
+        }),
+        Err(diags) => {
+            eprintln!("{}", render_all(&diags));
+            let errors = diags.iter().filter(|d| d.is_error()).count();
+            eprintln!("\nerror: the spec has {errors} error(s)");
+            USAGE
+        }
+    }
+}
+
+fn print(text: &str) -> u8 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => OK,
+        Err(_) => USAGE,
+    }
+}
