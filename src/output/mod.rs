@@ -1,6 +1,7 @@
 //! Writing a bundle: all files into a temporary sibling directory, then one rename, so a
 //! failed run leaves nothing behind and an existing directory is replaced only on request.
 
+mod pipeline;
 mod readme;
 
 use std::io;

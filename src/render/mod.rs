@@ -29,6 +29,9 @@ pub struct RenderedFile {
     pub text: String,
     /// Listed in `kustomization.yaml` (see [`PlannedObject::apply`]).
     pub apply: bool,
+    /// Holds Kubernetes objects (false for a file such as a CI workflow, whose
+    /// template declares `emits-file:`): only these are validated as manifests.
+    pub kubernetes: bool,
 }
 
 /// A handlebars registry over a checked template set.
@@ -137,6 +140,18 @@ impl Renderer {
             }
             let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
             let (api, kind) = (field("apiVersion"), field("kind"));
+            if let Some(format) = &t.file {
+                // A Kubernetes object in a file would escape the manifest checks.
+                if !api.is_empty() && !kind.is_empty() {
+                    return Err(err(
+                        1,
+                        format!(
+                            "emitted `{api} {kind}` but its header declares a `{format}` file, not Kubernetes objects"
+                        ),
+                    ));
+                }
+                continue;
+            }
             if !t.emits.iter().any(|(a, k)| *a == api && *k == kind) {
                 let declared: Vec<String> =
                     t.emits.iter().map(|(a, k)| format!("{a} {k}")).collect();
@@ -158,7 +173,8 @@ impl Renderer {
             path: obj.path.clone(),
             origin: t.origin.clone(),
             text,
-            apply: obj.apply,
+            apply: obj.apply && t.file.is_none(),
+            kubernetes: t.file.is_none(),
         })
     }
 
@@ -181,6 +197,7 @@ mod tests {
                 origin: "t.yaml.hbs".into(),
                 text: text.into(),
                 emits: vec![("v1".into(), "ConfigMap".into())],
+                file: None,
             },
         );
         Renderer::new(set).unwrap()

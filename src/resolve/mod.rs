@@ -12,6 +12,7 @@ mod identity;
 pub mod model;
 mod mounts;
 mod namespace;
+mod pipeline;
 mod ports;
 mod probes;
 mod quota;
@@ -47,6 +48,7 @@ pub fn resolve(s: &LoadedSpec) -> Result<Resolved, Vec<Diagnostic>> {
         api_server: &top.api_server,
     };
     let flows = flow::resolve_all(s, &cx, &mut out);
+    let pipeline = pipeline::resolve(s, top.ci, &apps, &mut out);
     let ok_apps: Vec<&model::App> = apps.iter().flatten().collect();
     quota::check_fit(s, &namespaces, &ok_apps, &mut out);
     out.sort_by_key(|d| d.pos);
@@ -65,6 +67,7 @@ pub fn resolve(s: &LoadedSpec) -> Result<Resolved, Vec<Diagnostic>> {
         namespaces,
         apps: apps.into_iter().flatten().collect(),
         flows,
+        pipeline,
     };
     Ok(Resolved {
         model,
