@@ -242,6 +242,48 @@ mod tests {
     }
 
     #[test]
+    fn a_file_template_may_not_emit_kubernetes_objects() {
+        let mut set = BTreeMap::new();
+        set.insert(
+            "t".to_string(),
+            Template {
+                origin: "t.yaml.hbs".into(),
+                text: "on: push\n---\napiVersion: v1\nkind: Secret\n".into(),
+                emits: Vec::new(),
+                file: Some("github-workflow".into()),
+            },
+        );
+        let r = Renderer::new(set).unwrap();
+        let e = r.render_object(&obj(json!({}))).unwrap_err();
+        assert!(
+            e.message.contains("declares a `github-workflow` file"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn file_templates_are_never_applied() {
+        let mut set = BTreeMap::new();
+        set.insert(
+            "t".to_string(),
+            Template {
+                origin: "t.yaml.hbs".into(),
+                text: "name: {{name}}\ngroup: \"x-$\\{{ github.ref }}\"\n".into(),
+                emits: Vec::new(),
+                file: Some("github-workflow".into()),
+            },
+        );
+        let r = Renderer::new(set).unwrap();
+        let out = r.render_object(&obj(json!({"name": "${{ x }}"}))).unwrap();
+        assert!(!out.apply && !out.kubernetes);
+        assert!(
+            out.text.contains("group: \"x-${{ github.ref }}\""),
+            "{}",
+            out.text
+        );
+    }
+
+    #[test]
     fn injected_documents_stay_strings() {
         let r = renderer("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{name}}\n");
         let out = r

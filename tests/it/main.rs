@@ -10,5 +10,6 @@ mod examples;
 mod hostile;
 mod init;
 mod mentions;
+mod pipeline;
 mod rules;
 mod support;
