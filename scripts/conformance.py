@@ -9,14 +9,19 @@ directory given on the command line it runs:
     kustomization.yaml `resources:`;
   * checkov (--framework kubernetes), once per bundle;
   * yamllint -d relaxed on every *.yaml / *.yml file of the bundle
-    (errors fail, warnings do not).
+    (errors fail, warnings do not);
+  * trivy config (Kubernetes misconfiguration checks, offline), once per bundle;
+  * check-jsonschema (built-in GitHub workflow / GitLab CI schemas) on every CI
+    file of the bundle, and zizmor (offline, pedantic) on every GitHub workflow
+    (see conformance_tools.py).
 
-Any schema error, yamllint error or checkov failure that is not declared
-not-applicable in scripts/conformance-not-applicable.yaml fails the run
-(exit 1). Internal trouble (a tool that crashes, unparsable tool output)
-exits 2. The last line printed is always the summary line:
+Any schema error, yamllint error, workflow-schema error, or checkov, trivy or
+zizmor failure that is not declared not-applicable in
+scripts/conformance-not-applicable.yaml fails the run (exit 1). Internal
+trouble (a tool that crashes, unparsable tool output) exits 2. The last line
+printed is always the summary line:
 
-  conformance: bundles=N docs=N schema_errors=N checkov_failed=N yamllint_errors=N
+  conformance: bundles=N docs=N schema_errors=N checkov_failed=N yamllint_errors=N trivy_failed=N workflows=N workflow_schema_errors=N zizmor_findings=N
 
 With --self-test the bundle is used as a known-good input: mutated copies
 are checked and must fail with the expected checker message (see
@@ -47,6 +52,8 @@ import referencing
 import yaml
 from kubernetes_validate.version import __version__ as KV_VERSION
 
+import conformance_tools as ct
+
 SCRIPT_DIR = Path(__file__).resolve().parent
 DEFAULT_NOT_APPLICABLE = SCRIPT_DIR / "conformance-not-applicable.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -63,7 +70,7 @@ class Fatal(Exception):
 
 @dataclass
 class Finding:
-    checker: str  # "schema" | "checkov" | "yamllint"
+    checker: str  # "schema" | "checkov" | "yamllint" | "trivy" | "workflow-schema" | "zizmor"
     bundle: str
     file: str  # path relative to the bundle
     obj: str  # kind/name, checkov resource id, or "" for yamllint
@@ -75,6 +82,12 @@ class Finding:
             return f"  CHECKOV {self.check_id} {self.obj} {self.file}: {self.message}"
         if self.checker == "schema":
             return f"  SCHEMA {self.file} {self.obj}: {self.message}"
+        if self.checker == "trivy":
+            return f"  TRIVY {self.check_id} {self.obj} {self.file}: {self.message}"
+        if self.checker == "workflow-schema":
+            return f"  WORKFLOW-SCHEMA {self.file} {self.obj}: {self.message}"
+        if self.checker == "zizmor":
+            return f"  ZIZMOR {self.check_id} {self.file} {self.obj}: {self.message}"
         return f"  YAMLLINT {self.file}: {self.message}"
 
 
@@ -82,6 +95,7 @@ class Finding:
 class Result:
     bundles: int = 0
     docs: int = 0
+    workflows: int = 0
     findings: list[Finding] = field(default_factory=list)
     not_applicable_used: int = 0
 
@@ -97,12 +111,17 @@ class Result:
             f"conformance: bundles={self.bundles} docs={self.docs} "
             f"schema_errors={self.count('schema')} "
             f"checkov_failed={self.count('checkov')} "
-            f"yamllint_errors={self.count('yamllint')}"
+            f"yamllint_errors={self.count('yamllint')} "
+            f"trivy_failed={self.count('trivy')} "
+            f"workflows={self.workflows} "
+            f"workflow_schema_errors={self.count('workflow-schema')} "
+            f"zizmor_findings={self.count('zizmor')}"
         )
 
     def extend(self, other: "Result") -> None:
         self.bundles += other.bundles
         self.docs += other.docs
+        self.workflows += other.workflows
         self.findings.extend(other.findings)
         self.not_applicable_used += other.not_applicable_used
 
@@ -142,8 +161,10 @@ def load_not_applicable(path: Path) -> tuple[list[Exemption], list[str]]:
         data = yaml.safe_load(path.read_text())
     except yaml.YAMLError as e:
         return [], [f"{path}: not valid YAML: {e}"]
-    if not isinstance(data, dict) or set(data) != {"checks"} or not isinstance(data["checks"], list):
-        return [], [f"{path}: must be a mapping with exactly one key `checks:` holding a list"]
+    if (not isinstance(data, dict) or "checks" not in data or set(data) - {"checks", "trivy", "zizmor"}
+            or not isinstance(data["checks"], list)):
+        return [], [f"{path}: must be a mapping with a key `checks:` holding a list "
+                    "(and optionally `trivy:` and `zizmor:` lists)"]
     out: list[Exemption] = []
     allowed = {"id", "reason", "kind", "resource"}
     for i, entry in enumerate(data["checks"]):
@@ -167,6 +188,33 @@ def load_not_applicable(path: Path) -> tuple[list[Exemption], list[str]]:
                 problems.append(f"{where} ({cid}): `{key}` must be a non-empty string when given")
         out.append(Exemption(cid, reason.strip(), entry.get("kind"), entry.get("resource")))
     return out, problems
+
+
+def load_tool_not_applicable(path: Path) -> tuple[dict[str, list[ct.ToolExemption]], list[str]]:
+    """The `trivy:` and `zizmor:` lists of the not-applicable file (problems of the
+    file's overall shape are reported by load_not_applicable)."""
+    try:
+        data = yaml.safe_load(path.read_text()) if path.is_file() else {}
+    except yaml.YAMLError:
+        return {}, []
+    if not isinstance(data, dict):
+        return {}, []
+    out, problems = {}, []
+    for key, rx in (("trivy", ct.TRIVY_ID_RE), ("zizmor", ct.ZIZMOR_ID_RE)):
+        out[key], p = ct.load_tool_exemptions(data, key, rx, path.name)
+        problems += p
+    return out, problems
+
+
+def apply_tool_exemptions(label: str, hits: list[ct.Hit], exemptions: dict[str, list[ct.ToolExemption]],
+                          res: Result) -> None:
+    for h in hits:
+        hit = next((e for e in exemptions.get(h.checker, []) if e.matches(h)), None)
+        if hit is not None:
+            hit.used += 1
+            res.not_applicable_used += 1
+            continue
+        res.findings.append(Finding(h.checker, label, h.file, h.obj, h.message, h.check_id))
 
 
 # --------------------------------------------------------------------------
@@ -458,7 +506,8 @@ def check_yamllint(bundle: Path, res: Result) -> None:
 # driver
 
 
-def check_bundle(bundle: Path, sv: SchemaValidator, exemptions: list[Exemption]) -> Result:
+def check_bundle(bundle: Path, sv: SchemaValidator, exemptions: list[Exemption],
+                 tool_exemptions: dict[str, list[ct.ToolExemption]]) -> Result:
     res = Result(bundles=1)
     t0 = time.monotonic()
     check_schema(bundle, sv, res)
@@ -467,9 +516,20 @@ def check_bundle(bundle: Path, sv: SchemaValidator, exemptions: list[Exemption])
     t2 = time.monotonic()
     check_yamllint(bundle, res)
     t3 = time.monotonic()
+    try:
+        apply_tool_exemptions(bundle.name, ct.run_trivy(bundle), tool_exemptions, res)
+        t4 = time.monotonic()
+        res.workflows, hits = ct.check_workflows(bundle)
+        apply_tool_exemptions(bundle.name, hits, tool_exemptions, res)
+    except (ct.ToolError, subprocess.TimeoutExpired) as e:
+        raise Fatal(str(e))
+    t5 = time.monotonic()
     log(f"bundle {bundle.name}: docs={res.docs} schema_errors={res.count('schema')} "
         f"checkov_failed={res.count('checkov')} yamllint_errors={res.count('yamllint')} "
-        f"(schema {t1 - t0:.1f}s, checkov {t2 - t1:.1f}s, yamllint {t3 - t2:.1f}s)")
+        f"trivy_failed={res.count('trivy')} workflows={res.workflows} "
+        f"workflow_schema_errors={res.count('workflow-schema')} zizmor_findings={res.count('zizmor')} "
+        f"(schema {t1 - t0:.1f}s, checkov {t2 - t1:.1f}s, yamllint {t3 - t2:.1f}s, "
+        f"trivy {t4 - t3:.1f}s, workflows {t5 - t4:.1f}s)")
     for f in res.findings:
         log(f.line())
     return res
@@ -477,14 +537,15 @@ def check_bundle(bundle: Path, sv: SchemaValidator, exemptions: list[Exemption])
 
 def check_all(bundles: list[Path], sv: SchemaValidator, na_path: Path) -> Result:
     exemptions, problems = load_not_applicable(na_path)
+    tool_exemptions, tool_problems = load_tool_not_applicable(na_path)
     total = Result()
-    for p in problems:
+    for p in problems + tool_problems:
         log(f"NOT-APPLICABLE LIST ERROR: {p}")
-        # Counted with checkov: the list only ever suppresses checkov checks.
+        # Counted with checkov, the list's first and main user.
         total.findings.append(Finding("checkov", "-", str(na_path.name), "-", p, "NOT_APPLICABLE_LIST"))
     for b in bundles:
-        total.extend(check_bundle(b, sv, exemptions))
-    for e in exemptions:
+        total.extend(check_bundle(b, sv, exemptions, tool_exemptions))
+    for e in [*exemptions, *tool_exemptions.get("trivy", []), *tool_exemptions.get("zizmor", [])]:
         if e.used == 0:
             log(f"note: not-applicable entry {e.check_id} matched nothing in this run")
     return total
@@ -578,7 +639,7 @@ def self_test(bundles: list[Path], sv: SchemaValidator, na_path: Path) -> int:
     with tempfile.TemporaryDirectory(prefix="kubeward-selftest-") as tmp:
         work = Path(tmp)
 
-        n_tests = 5
+        n_tests = 9
         log(f"\n== self-test 1/{n_tests}: unmutated bundle {base.name} must pass")
         r = check_all([base], sv, na_path)
         log(r.summary())
@@ -626,11 +687,78 @@ def self_test(bundles: list[Path], sv: SchemaValidator, na_path: Path) -> int:
                         "    reason: self-test only - proves a reasoned, scoped entry is honoured\n")
         r = check_all([mut_rofs], sv, good)
         log(r.summary())
-        expect(r.ok and r.not_applicable_used > 0,
-               "a reasoned entry turns the CKV_K8S_22 failure into a pass")
+        # The file holds only this entry, so Trivy's findings on the mutant remain:
+        # the checkov part of the gate is what must now pass.
+        expect(r.count("checkov") == 0 and r.not_applicable_used > 0,
+               "a reasoned entry turns the CKV_K8S_22 failure into a checkov pass")
+
+        self_test_tools(bundles, sv, na_path, work, mut_rofs, expect)
 
     log(f"\nself-test: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
+
+
+def mutate_ci(bundle: Path, work: Path, name: str, pattern: str, repl: str, schema: str) -> tuple[Path, int]:
+    """Copies the bundle and applies a regex substitution to its CI files of `schema`."""
+    dst = work / name
+    shutil.copytree(bundle, dst)
+    changed = 0
+    for f, sch in ct.workflows(dst):
+        if sch == schema:
+            text, n = re.subn(pattern, repl, f.read_text(), flags=re.M)
+            f.write_text(text)
+            changed += n
+    return dst, changed
+
+
+def self_test_tools(bundles: list[Path], sv: SchemaValidator, na_path: Path, work: Path,
+                    mut_rofs: Path, expect) -> None:
+    """Self-tests 6-9: Trivy, the workflow schemas and zizmor bite."""
+    gh = next((b for b in bundles if any(s == "vendor.github-workflows" for _, s in ct.workflows(b))), None)
+    gl = next((b for b in bundles if any(s == "vendor.gitlab-ci" for _, s in ct.workflows(b))), None)
+
+    log("\n== self-test 6/9: Deployment without readOnlyRootFilesystem must fail Trivy KSV-0014")
+    r = check_all([mut_rofs], sv, na_path)
+    hits = [f for f in r.findings if f.checker == "trivy" and f.check_id == "KSV-0014"]
+    expect(bool(hits), f"gate fails naming Trivy KSV-0014 ({hits[0].message if hits else 'not reported'})")
+
+    log("\n== self-test 7/9: a GitHub action pinned by tag instead of commit SHA must fail zizmor")
+    if gh is None:
+        expect(False, "no rendered bundle has a GitHub workflow")
+    else:
+        mut, n = mutate_ci(gh, work, "mutant-unpinned-action", r"(uses: [^@\s]+)@[0-9a-f]{40}", r"\1@v4",
+                           "vendor.github-workflows")
+        expect(n > 0, f"mutation unpinned {n} action(s)")
+        r = check_all([mut], sv, na_path)
+        log(r.summary())
+        hits = [f for f in r.findings if f.checker == "zizmor" and f.check_id == "unpinned-uses"]
+        expect(not r.ok and bool(hits), f"gate fails with zizmor unpinned-uses ({hits[0].line().strip() if hits else 'not reported'})")
+
+    log("\n== self-test 8/9: a misspelt key must fail the GitHub workflow and GitLab CI schemas")
+    for base, schema, pattern, repl in ((gh, "vendor.github-workflows", r"^(\s+)runs-on:", r"\1runs_on:"),
+                                        (gl, "vendor.gitlab-ci", r"^  script:", "  scripts:")):
+        if base is None:
+            expect(False, f"no rendered bundle has a {schema} file")
+            continue
+        mut, n = mutate_ci(base, work, f"mutant-{schema}", pattern, repl, schema)
+        r = check_all([mut], sv, na_path)
+        log(r.summary())
+        hits = [f for f in r.findings if f.checker == "workflow-schema" and f.check_id == schema]
+        expect(n > 0 and bool(hits), f"{schema}: gate fails ({hits[0].message[:120] if hits else 'not reported'})")
+
+    log("\n== self-test 9/9: a Trivy not-applicable entry needs a reason; a reasoned one is honoured")
+    bad = work / "na-trivy-no-reason.yaml"
+    bad.write_text("checks: []\ntrivy:\n  - id: KSV-0014\n    reason: ''\n")
+    r = check_all([mut_rofs], sv, bad)
+    listed = [f for f in r.findings if f.check_id == "NOT_APPLICABLE_LIST"]
+    still = [f for f in r.findings if f.check_id == "KSV-0014"]
+    expect(bool(listed) and bool(still), "a Trivy entry without a reason fails the gate and suppresses nothing")
+    good = work / "na-trivy-reasoned.yaml"
+    good.write_text("checks: []\ntrivy:\n  - id: KSV-0014\n    file: '*/deployment.yaml'\n"
+                    "    reason: self-test only - proves a reasoned, scoped entry is honoured\n")
+    r = check_all([mut_rofs], sv, good)
+    still = [f for f in r.findings if f.check_id == "KSV-0014"]
+    expect(not still and r.not_applicable_used > 0, "a reasoned Trivy entry drops KSV-0014")
 
 
 # --------------------------------------------------------------------------
@@ -648,7 +776,8 @@ def main(argv: list[str] | None = None) -> int:
         bundles = validate_bundle_args(args.bundles)
         sv = SchemaValidator()
         log(sv.describe())
-        log(f"checkov {checkov_version()}, yamllint {yamllint_version()}")
+        log(f"checkov {checkov_version()}, yamllint {yamllint_version()}, "
+            f"{ct.version('trivy')}, {ct.version('check-jsonschema')}, {ct.version('zizmor')}")
         if args.self_test:
             return self_test(bundles, sv, na_path)
         result = check_all(bundles, sv, na_path)
@@ -661,7 +790,7 @@ def main(argv: list[str] | None = None) -> int:
         log("conformance: FATAL (checks did not complete): internal error, see traceback above")
         return 2
     if result.not_applicable_used:
-        log(f"note: {result.not_applicable_used} checkov failure(s) declared not applicable in {na_path.name}")
+        log(f"note: {result.not_applicable_used} checkov/Trivy/zizmor failure(s) declared not applicable in {na_path.name}")
     log(result.summary())
     return 0 if result.ok else 1
 

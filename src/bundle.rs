@@ -69,9 +69,16 @@ pub fn render(
         .filter(|r| r.apply)
         .map(|r| r.path.clone())
         .collect();
+    // Files that are not Kubernetes objects (CI workflows) were parsed as YAML when
+    // rendered; the manifest checks see only the manifests.
+    let manifests: Vec<(String, String)> = rendered
+        .iter()
+        .filter(|r| r.kubernetes)
+        .map(|r| (r.path.clone(), r.text.clone()))
+        .collect();
     let mut files: Vec<(String, String)> = rendered.into_iter().map(|r| (r.path, r.text)).collect();
     check_generated(model, &files, &origins)?;
-    let (report, docs) = validate::validate_documents(&files, &validate::Options::default());
+    let (report, docs) = validate::validate_documents(&manifests, &validate::Options::default());
     if report.count(Severity::Error) > 0 {
         let findings = report
             .findings

@@ -2,6 +2,7 @@
 //! failed run leaves nothing behind and an existing directory is replaced only on request.
 
 pub mod graph;
+mod pipeline;
 mod readme;
 
 use std::io;

@@ -107,6 +107,7 @@ pub fn bundle_readme(model: &Model, files: &[&str]) -> String {
         "\n## Allowed traffic\n\nEvery namespace denies all ingress and egress except DNS; these flows are the only exceptions.\n"
     );
     let _ = writeln!(out, "```mermaid\n{}```", diagram(model));
+    out.push_str(&super::pipeline::section(model));
     out
 }
 

@@ -12,7 +12,19 @@ macro_rules! view {
     };
 }
 
+/// Implement [`FileView`] for a view of a file that is not a Kubernetes object:
+/// `file_view!(Type, "template/id", "format");`.
+macro_rules! file_view {
+    ($view:ty, $template:literal, $format:literal) => {
+        impl $crate::plan::FileView for $view {
+            const TEMPLATE: &'static str = $template;
+            const FORMAT: &'static str = $format;
+        }
+    };
+}
+
 mod app;
+mod ci;
 mod cluster;
 pub mod fluentbit;
 mod logging;
@@ -40,6 +52,15 @@ pub trait View: Serialize {
     const KIND: Kind;
 }
 
+/// A template's view for a file that is not a Kubernetes object, such as a CI workflow.
+/// Its template's header declares the same format (`{{!-- emits-file: FORMAT --}}`);
+/// such files are parsed as YAML but neither schema-checked as Kubernetes objects nor
+/// listed in `kustomization.yaml`.
+pub trait FileView: Serialize {
+    const TEMPLATE: &'static str;
+    const FORMAT: &'static str;
+}
+
 /// One object to render: which template, with which view, into which file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannedObject {
@@ -63,6 +84,16 @@ impl PlannedObject {
             // failure would surface as a missing value in strict handlebars.
             view: serde_json::to_value(view).unwrap_or(Value::Null),
             apply: true,
+        }
+    }
+
+    /// A file that is not a Kubernetes object (never applied with the bundle).
+    pub fn file<V: FileView>(path: String, view: &V) -> Self {
+        PlannedObject {
+            template: V::TEMPLATE,
+            path,
+            view: serde_json::to_value(view).unwrap_or(Value::Null),
+            apply: false,
         }
     }
 }
@@ -94,6 +125,7 @@ pub fn plan(model: &Model) -> Plan {
         plan.objects.extend(cluster::trusted_registries(ns));
     }
     plan.objects.extend(cluster::objects(model));
+    plan.objects.extend(ci::objects(model));
     if let Some(l) = &model.logging {
         plan.objects.extend(logging::objects(l).1);
     }
@@ -142,6 +174,11 @@ pub fn templates() -> Vec<(&'static str, Kind)> {
     all.extend(cluster::TEMPLATES);
     all.extend(logging::TEMPLATES);
     all
+}
+
+/// Every file view's template and format (files that are not Kubernetes objects).
+pub fn file_templates() -> Vec<(&'static str, &'static str)> {
+    ci::TEMPLATES.to_vec()
 }
 
 #[cfg(test)]

@@ -29,6 +29,9 @@ pub struct RenderedFile {
     pub text: String,
     /// Listed in `kustomization.yaml` (see [`PlannedObject::apply`]).
     pub apply: bool,
+    /// Holds Kubernetes objects (false for a file such as a CI workflow, whose
+    /// template declares `emits-file:`): only these are validated as manifests.
+    pub kubernetes: bool,
 }
 
 /// A handlebars registry over a checked template set.
@@ -162,6 +165,18 @@ impl Renderer {
             }
             let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
             let (api, kind) = (field("apiVersion"), field("kind"));
+            if let Some(format) = &t.file {
+                // A Kubernetes object in a file would escape the manifest checks.
+                if !api.is_empty() && !kind.is_empty() {
+                    return Err(err(
+                        1,
+                        format!(
+                            "emitted `{api} {kind}` but its header declares a `{format}` file, not Kubernetes objects"
+                        ),
+                    ));
+                }
+                continue;
+            }
             if !t.emits.iter().any(|(a, k)| *a == api && *k == kind) {
                 let declared: Vec<String> =
                     t.emits.iter().map(|(a, k)| format!("{a} {k}")).collect();
@@ -183,7 +198,8 @@ impl Renderer {
             path: obj.path.clone(),
             origin: t.origin.clone(),
             text,
-            apply: obj.apply,
+            apply: obj.apply && t.file.is_none(),
+            kubernetes: t.file.is_none(),
         })
     }
 
@@ -206,6 +222,7 @@ mod tests {
                 origin: "t.yaml.hbs".into(),
                 text: text.into(),
                 emits: vec![("v1".into(), "ConfigMap".into())],
+                file: None,
             },
         );
         Renderer::new(set).unwrap()
@@ -247,6 +264,48 @@ mod tests {
         let r = renderer("apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{name}}\n");
         let e = r.render_object(&obj(json!({"name": "x"}))).unwrap_err();
         assert!(e.message.contains("emitted `v1 Secret`"), "{e}");
+    }
+
+    #[test]
+    fn a_file_template_may_not_emit_kubernetes_objects() {
+        let mut set = BTreeMap::new();
+        set.insert(
+            "t".to_string(),
+            Template {
+                origin: "t.yaml.hbs".into(),
+                text: "on: push\n---\napiVersion: v1\nkind: Secret\n".into(),
+                emits: Vec::new(),
+                file: Some("github-workflow".into()),
+            },
+        );
+        let r = Renderer::new(set).unwrap();
+        let e = r.render_object(&obj(json!({}))).unwrap_err();
+        assert!(
+            e.message.contains("declares a `github-workflow` file"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn file_templates_are_never_applied() {
+        let mut set = BTreeMap::new();
+        set.insert(
+            "t".to_string(),
+            Template {
+                origin: "t.yaml.hbs".into(),
+                text: "name: {{name}}\ngroup: \"x-$\\{{ github.ref }}\"\n".into(),
+                emits: Vec::new(),
+                file: Some("github-workflow".into()),
+            },
+        );
+        let r = Renderer::new(set).unwrap();
+        let out = r.render_object(&obj(json!({"name": "${{ x }}"}))).unwrap();
+        assert!(!out.apply && !out.kubernetes);
+        assert!(
+            out.text.contains("group: \"x-${{ github.ref }}\""),
+            "{}",
+            out.text
+        );
     }
 
     #[test]

@@ -14,8 +14,11 @@ pub struct Template {
     /// Shown in messages and `# Source:` lines, e.g. `templates/app/deployment.yaml.hbs`.
     pub origin: String,
     pub text: String,
-    /// `(apiVersion, kind)` pairs from the header; empty for partials.
+    /// `(apiVersion, kind)` pairs from the header; empty for partials and files.
     pub emits: Vec<(String, String)>,
+    /// The format of a file that is not a Kubernetes object, from an
+    /// `{{!-- emits-file: FORMAT --}}` header (e.g. `github-workflow`).
+    pub file: Option<String>,
 }
 
 /// A problem with a template file (not with a spec).
@@ -139,9 +142,18 @@ fn parse_template(id: &str, origin: String, text: String) -> Result<Template, Te
             origin,
             text,
             emits: Vec::new(),
+            file: None,
         });
     }
     let first = text.lines().next().unwrap_or("");
+    if let Some(format) = file_header(first) {
+        return Ok(Template {
+            origin,
+            text,
+            emits: Vec::new(),
+            file: Some(format),
+        });
+    }
     let emits = first
         .trim()
         .strip_prefix("{{!-- emits:")
@@ -159,13 +171,33 @@ fn parse_template(id: &str, origin: String, text: String) -> Result<Template, Te
         })
         .filter(|e| !e.is_empty());
     match emits {
-        Some(emits) => Ok(Template { origin, text, emits }),
+        Some(emits) => Ok(Template {
+            origin,
+            text,
+            emits,
+            file: None,
+        }),
         None => Err(TemplateError {
             origin,
             line: 1,
-            message: "the first line must declare what the template emits, e.g. `{{!-- emits: apps/v1 Deployment --}}`".into(),
+            message: "the first line must declare what the template emits, e.g. `{{!-- emits: apps/v1 Deployment --}}`, or `{{!-- emits-file: FORMAT --}}` for a file that is not a Kubernetes object".into(),
         }),
     }
+}
+
+/// The format named by an `{{!-- emits-file: FORMAT --}}` header: one word of lowercase
+/// letters, digits and `-`.
+fn file_header(first: &str) -> Option<String> {
+    let format = first
+        .trim()
+        .strip_prefix("{{!-- emits-file:")?
+        .strip_suffix("--}}")?
+        .trim();
+    let word = !format.is_empty()
+        && format
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    word.then(|| format.to_string())
 }
 
 #[cfg(test)]
@@ -177,7 +209,10 @@ mod tests {
         let set = embedded().unwrap();
         assert!(set.contains_key("app/deployment"));
         for (id, t) in &set {
-            assert!(id.starts_with("partials/") || !t.emits.is_empty(), "{id}");
+            assert!(
+                id.starts_with("partials/") || !t.emits.is_empty() || t.file.is_some(),
+                "{id}"
+            );
         }
     }
 
@@ -198,6 +233,22 @@ mod tests {
                 ("v1".into(), "ServiceAccount".into())
             ]
         );
+    }
+
+    #[test]
+    fn file_header_names_one_format() {
+        let t = parse_template(
+            "x",
+            "o".into(),
+            "{{!-- emits-file: github-workflow --}}\non: push\n".into(),
+        )
+        .unwrap();
+        assert_eq!(t.file.as_deref(), Some("github-workflow"));
+        assert!(t.emits.is_empty());
+        for bad in ["{{!-- emits-file: --}}", "{{!-- emits-file: a b --}}"] {
+            let e = parse_template("x", "o".into(), format!("{bad}\n")).unwrap_err();
+            assert_eq!(e.line, 1, "{bad}");
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod logging;
 pub mod model;
 mod mounts;
 mod namespace;
+mod pipeline;
 mod ports;
 mod probes;
 mod quota;
@@ -48,6 +49,7 @@ pub fn resolve(s: &LoadedSpec) -> Result<Resolved, Vec<Diagnostic>> {
         api_server: &top.api_server,
     };
     let flows = flow::resolve_all(s, &cx, &mut out);
+    let pipeline = pipeline::resolve(s, top.ci, &apps, &mut out);
     let ok_apps: Vec<&model::App> = apps.iter().flatten().collect();
     quota::check_fit(s, &namespaces, &ok_apps, &mut out);
     let logging = logging::resolve(s, &top.api_server, &mut out).map(|(l, ns)| {
@@ -72,6 +74,7 @@ pub fn resolve(s: &LoadedSpec) -> Result<Resolved, Vec<Diagnostic>> {
         apps: apps.into_iter().flatten().collect(),
         flows,
         logging,
+        pipeline,
     };
     Ok(Resolved {
         model,

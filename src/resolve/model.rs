@@ -26,6 +26,8 @@ pub struct Model {
     pub flows: Vec<Flow>,
     /// Cluster log shipping, when enabled; its namespace is one of `namespaces`.
     pub logging: Option<Logging>,
+    /// The image pipeline (build, scan, push by digest), when one is generated.
+    pub pipeline: Option<Pipeline>,
 }
 
 impl Model {
@@ -328,4 +330,33 @@ pub enum EndpointPeer {
     Namespace(String),
     /// Unknown: any address, on the endpoint's port only.
     Anywhere,
+}
+
+/// The CI system an image pipeline is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ci {
+    Github,
+    Gitlab,
+}
+
+/// The image pipeline: every distinct app image is built, scanned, pushed on a pass and
+/// its digest printed; then the manifests are checked with `kubeward check`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pipeline {
+    pub ci: Ci,
+    /// One entry per distinct image repository, in the order apps name them.
+    pub images: Vec<BuiltImage>,
+}
+
+/// One image the pipeline builds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuiltImage {
+    /// The first app that runs it: names the CI job and the default build context.
+    pub app: String,
+    /// Registry host and repository path, without tag or digest.
+    pub repository: String,
+    /// The registry host (with its port) the pipeline logs in to.
+    pub registry: String,
+    /// The build context, a directory relative to the repository root.
+    pub context: String,
 }

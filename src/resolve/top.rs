@@ -4,7 +4,9 @@
 use crate::diag::Diagnostic;
 use crate::k8s::image::registry_prefix;
 use crate::k8s::names::Cidr;
-use crate::spec::{CiPipeline, LoadedSpec};
+use crate::spec::LoadedSpec;
+
+use super::model::Ci;
 
 /// Oldest and newest Kubernetes minor versions kubeward renders for.
 pub const OLDEST_MINOR: u32 = 30;
@@ -19,6 +21,8 @@ pub struct Top {
     pub audit: bool,
     pub api_server: Vec<String>,
     pub dns_node_local: Option<String>,
+    /// The CI system an image pipeline is rendered for.
+    pub ci: Option<Ci>,
 }
 
 /// Parse the `kubernetes:` target into its minor version.
@@ -69,6 +73,7 @@ pub fn resolve(s: &LoadedSpec, out: &mut Vec<Diagnostic>) -> Top {
     let admission_policy = supply_chain(s, out);
     let api_server = api_server(s, out);
     let dns_node_local = dns(s, out);
+    let ci = super::pipeline::choice(s, out);
     Top {
         minor,
         registries,
@@ -76,6 +81,7 @@ pub fn resolve(s: &LoadedSpec, out: &mut Vec<Diagnostic>) -> Top {
         audit: spec.audit.unwrap_or(true),
         api_server,
         dns_node_local,
+        ci,
     }
 }
 
@@ -143,23 +149,6 @@ fn supply_chain(s: &LoadedSpec, out: &mut Vec<Diagnostic>) -> bool {
                 .with_help("list them under `registries:`"),
             );
         }
-    }
-    let pipeline = chain.and_then(|c| c.ci_pipeline);
-    let wants_pipeline = match pipeline {
-        Some(p) => p != CiPipeline::None,
-        None => !spec.registries.is_empty(),
-    };
-    if wants_pipeline {
-        let path = if pipeline.is_some() {
-            "supplyChain.ciPipeline"
-        } else {
-            "registries"
-        };
-        out.push(
-            s.warning_at(path, "the image pipeline (build, scan, push by digest) is not generated yet")
-                .with_code("ci-pipeline")
-                .with_help("set `supplyChain: { ciPipeline: none }` until it is; the admission policy is generated either way"),
-        );
     }
     !spec.registries.is_empty() && chain.and_then(|c| c.admission_policy).unwrap_or(true)
 }

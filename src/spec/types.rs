@@ -262,6 +262,9 @@ pub struct App {
     pub command: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub args: Option<Vec<String>>,
+    /// The image pipeline's build context (a directory of the repository).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub build_context: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]

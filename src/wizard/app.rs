@@ -29,6 +29,7 @@ impl Session<'_> {
             api_access: Default::default(),
             command: None,
             args: None,
+            build_context: None,
         });
         let at = |f: &str| format!("apps[{i}].{f}");
         self.section("The app");

@@ -193,9 +193,23 @@ fn every_view_names_an_embedded_template_that_emits_its_kind() {
             "{id}"
         );
     }
+    let files = kubeward::plan::file_templates();
+    for (id, format) in &files {
+        let t = embedded
+            .get(*id)
+            .unwrap_or_else(|| panic!("file view template `{id}` is not embedded"));
+        assert_eq!(t.file.as_deref(), Some(*format), "{id}");
+        assert!(t.emits.is_empty(), "{id}");
+    }
+    for (id, kind) in &views {
+        assert!(
+            embedded[*id].file.is_none(),
+            "{id} emits {kind}, not a file"
+        );
+    }
     for id in embedded.keys().filter(|id| !id.starts_with("partials/")) {
         assert!(
-            views.iter().any(|(v, _)| v == id),
+            views.iter().any(|(v, _)| v == id) || files.iter().any(|(v, _)| v == id),
             "template `{id}` has no view type"
         );
     }

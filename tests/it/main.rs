@@ -12,6 +12,7 @@ mod hostile;
 mod init;
 mod logging;
 mod mentions;
+mod pipeline;
 mod property;
 mod rules;
 mod support;

@@ -7,8 +7,16 @@ use std::path::{Path, PathBuf};
 use crate::support::{kubeward, root};
 
 /// Flags of other tools that kubeward's messages quote (`kubectl apply --dry-run=server`)
-/// or example arguments of a container command (`exec: [/app/worker, --check-alive]`).
-const OTHER_TOOLS: &[&str] = &["--dry-run", "--validate", "--alive", "--check-alive"];
+/// or example arguments of a container command (`exec: [/app/worker, --check-alive]`), and
+/// cargo's flags in the bundle README (`cargo install --locked kubeward --version X`).
+const OTHER_TOOLS: &[&str] = &[
+    "--dry-run",
+    "--validate",
+    "--alive",
+    "--check-alive",
+    "--locked",
+    "--version",
+];
 
 /// Every subcommand and the long flags its `--help` lists.
 fn commands() -> BTreeMap<String, BTreeSet<String>> {
