@@ -105,6 +105,9 @@ pub struct InitArgs {
     /// Trusted registry, e.g. registry.example.com/team/ (repeatable; default: the image's)
     #[arg(long, value_name = "PREFIX", help_heading = "Answers")]
     pub registry: Vec<String>,
+    /// CI pipeline for the images: `github`, `gitlab` or `none`
+    #[arg(long, value_name = "CI", help_heading = "Answers")]
+    pub ci_pipeline: Option<String>,
     /// Ship every container's log: `elasticsearch`, `loki` or `none` (default none)
     #[arg(long, value_name = "BACKEND", help_heading = "Answers")]
     pub logging: Option<String>,
@@ -150,6 +153,7 @@ impl InitArgs {
             ("--access", self.access.clone()),
             ("--flow", self.flow.clone()),
             ("--registry", self.registry.clone()),
+            ("--ci-pipeline", one(&self.ci_pipeline)),
             ("--logging", one(&self.logging)),
             ("--log-endpoint", one(&self.log_endpoint)),
             ("--log-cidr", one(&self.log_cidr)),

@@ -3,7 +3,7 @@
 
 use crate::k8s::image::parse_image;
 use crate::resolve::{INGRESS, KUBE_APISERVER};
-use crate::spec::{Flow, FlowTarget, SupplyChain};
+use crate::spec::{CiPipeline, Flow, FlowTarget, SupplyChain};
 
 use super::{Q, Session, WizardError, parse};
 
@@ -175,6 +175,51 @@ impl Session<'_> {
         Ok(())
     }
 
+    /// The CI pipeline that builds, scans and pushes the images (`--ci-pipeline`).
+    fn ci_pipeline(&mut self) -> Result<(), WizardError> {
+        const CHOICES: [(&str, &str, CiPipeline); 3] = [
+            ("github", "GitHub Actions", CiPipeline::Github),
+            ("gitlab", "GitLab CI", CiPipeline::Gitlab),
+            (
+                "none",
+                "none (my CI already builds, scans and pushes)",
+                CiPipeline::None,
+            ),
+        ];
+        let flag = self
+            .preset("--ci-pipeline")
+            .and_then(|v| v.first().cloned());
+        let pick = match flag {
+            Some(f) => {
+                CHOICES
+                    .iter()
+                    .position(|c| c.0 == f)
+                    .ok_or_else(|| WizardError::Invalid {
+                        flag: "--ci-pipeline".into(),
+                        reasons: vec![format!("`{f}` is not `github`, `gitlab` or `none`")],
+                    })?
+            }
+            None if self.interactive() => {
+                let items = CHOICES.map(|c| c.1.to_string());
+                self.p.select(
+                    "Pipeline that builds, scans (Trivy) and pushes the images by digest",
+                    &items,
+                    0,
+                )?
+            }
+            // Without an answer the spec says nothing; the render warns to choose.
+            None => return Ok(()),
+        };
+        self.spec
+            .supply_chain
+            .get_or_insert(SupplyChain {
+                admission_policy: None,
+                ci_pipeline: None,
+            })
+            .ci_pipeline = Some(CHOICES[pick].2);
+        Ok(())
+    }
+
     /// Trusted registries, the admission policy that enforces them, and audit.
     pub fn supply_chain(&mut self) -> Result<(), WizardError> {
         self.section("Supply chain");
@@ -216,6 +261,9 @@ impl Session<'_> {
                 admission_policy: Some(false),
                 ci_pipeline: None,
             });
+        }
+        if !registries.is_empty() {
+            self.ci_pipeline()?;
         }
         let audit = !self.opts.preset.contains_key("--no-audit")
             && self.confirm(

@@ -78,6 +78,7 @@ fn a_person_answers_every_section_and_gets_a_spec_and_a_bundle() {
     key(&mut p, "Allow another flow", "n");
     answer(&mut p, "Trusted registries", "");
     key(&mut p, "Refuse other images", "y");
+    answer(&mut p, "Pipeline that builds", ""); // GitHub Actions
     key(&mut p, "Record exec", "y");
     p.expect("Ship every container's log to").unwrap();
     p.send("\x1b[B").unwrap(); // down: Elasticsearch
