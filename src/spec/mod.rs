@@ -1,8 +1,10 @@
 //! The spec file (`kubeward.yaml`, version 1): the user's words as typed values, and
 //! loading them with the position of every node. Checking and defaults live in `resolve`.
 
+mod cluster;
 mod load;
 mod types;
 
+pub use cluster::*;
 pub use load::{ArgMap, LoadedSpec, load, parse};
 pub use types::*;
