@@ -683,12 +683,17 @@ def self_test(bundles: list[Path], sv: SchemaValidator, na_path: Path) -> int:
         expect(not r.ok and bool(listed) and bool(still),
                "an entry without a reason fails the gate and suppresses nothing")
         good = work / "na-reasoned.yaml"
-        good.write_text("checks:\n  - id: CKV_K8S_22\n    kind: Deployment\n"
-                        "    reason: self-test only - proves a reasoned, scoped entry is honoured\n")
+        # The project's own list plus one entry for the mutant's failure: the base bundle
+        # may need the project's entries (e.g. the log shipper's), and Trivy's finding on
+        # the mutant remains, so the checkov part of the gate is what must now pass.
+        listed = yaml.safe_load(na_path.read_text(encoding="utf-8")) or {}
+        listed.setdefault("checks", []).append({
+            "id": "CKV_K8S_22", "kind": "Deployment",
+            "reason": "self-test only - proves a reasoned, scoped entry is honoured",
+        })
+        good.write_text(yaml.safe_dump(listed), encoding="utf-8")
         r = check_all([mut_rofs], sv, good)
         log(r.summary())
-        # The file holds only this entry, so Trivy's findings on the mutant remain:
-        # the checkov part of the gate is what must now pass.
         expect(r.count("checkov") == 0 and r.not_applicable_used > 0,
                "a reasoned entry turns the CKV_K8S_22 failure into a checkov pass")
 

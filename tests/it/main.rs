@@ -14,5 +14,6 @@ mod logging;
 mod mentions;
 mod pipeline;
 mod property;
+mod robust;
 mod rules;
 mod support;
