@@ -14,7 +14,7 @@ use kubeward::validate::catalogue::{lookup, suggest, suggest_rule};
 use kubeward::validate::rules::find;
 use kubeward::validate::{Options, validate};
 
-use super::{FINDINGS, OK, USAGE};
+use super::{FINDINGS, OK, USAGE, out};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
@@ -77,14 +77,14 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     let skip = match skip_set(&args.skip) {
         Ok(s) => s,
         Err(message) => {
-            eprintln!("{message}");
+            out::stderr(kubeward::diag::escape(&message));
             return USAGE;
         }
     };
     let files = match input::collect(&args.paths, std::io::stdin().lock()) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error: {e}\n  help: {}", e.help());
+            out::error(&e, e.help());
             return USAGE;
         }
     };
@@ -145,10 +145,9 @@ pub fn run_rules(args: &RulesArgs) -> u8 {
 
 pub fn run_explain(args: &ExplainArgs) -> u8 {
     let Some(m) = lookup(&args.rule) else {
-        eprintln!(
-            "error: no rule `{}`\n  help: {}",
-            args.rule,
-            hint(suggest(&args.rule))
+        out::error(
+            format_args!("no rule `{}`", args.rule),
+            hint(suggest(&args.rule)),
         );
         return USAGE;
     };

@@ -3,6 +3,7 @@
 
 mod check;
 mod onboard;
+mod out;
 mod render;
 
 use std::path::PathBuf;

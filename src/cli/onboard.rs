@@ -11,7 +11,7 @@ use kubeward::spec::quantity::parse_milli;
 use kubeward::spec::{load_checked, parse_checked};
 
 use super::render::{emit, report_spec};
-use super::{OutputArgs, USAGE};
+use super::{OutputArgs, USAGE, out};
 
 #[derive(Debug, clap::Args)]
 pub struct OnboardArgs {
@@ -65,16 +65,19 @@ pub fn run(args: &OnboardArgs) -> u8 {
         None => match spec_from_flags(args) {
             Ok(text) => parse_checked("<onboard flags>", &text),
             Err(e) => {
-                eprintln!("error: {}\n  help: {}", e.0, e.1);
+                out::error(&e.0, &e.1);
                 return USAGE;
             }
         },
     };
     match loaded {
         Ok((spec, _)) if !spec.spec.apps.is_empty() => {
-            eprintln!(
-                "error: {} declares apps; `onboard` renders namespaces only\n  help: use `kubeward render -f {}`",
-                spec.file, spec.file
+            out::error(
+                format_args!(
+                    "{} declares apps; `onboard` renders namespaces only",
+                    spec.file
+                ),
+                format_args!("use `kubeward render -f {}`", spec.file),
             );
             USAGE
         }

@@ -3,12 +3,12 @@
 use std::io::Write;
 
 use kubeward::bundle::{RenderError, render};
-use kubeward::diag::{Diagnostic, render_all};
+use kubeward::diag::{Diagnostic, escape, render_all};
 use kubeward::output::{stream, write_bundle};
 use kubeward::render::{embedded, with_overrides};
 use kubeward::spec::{LoadedSpec, load_checked};
 
-use super::{FINDINGS, OK, OutputArgs, RenderArgs, USAGE};
+use super::{FINDINGS, OK, OutputArgs, RenderArgs, USAGE, out};
 
 pub fn run(args: &RenderArgs) -> u8 {
     match load_checked(&args.file) {
@@ -29,9 +29,10 @@ pub(super) fn emit(spec: &LoadedSpec, warnings: Vec<Diagnostic>, args: &OutputAr
     let templates = match templates {
         Ok(t) => t,
         Err(e) => {
-            eprintln!(
-                "{e}\n  help: fix the template, or remove it from the `--templates` directory to use the built-in one"
-            );
+            out::stderr(format_args!(
+                "{}\n  help: fix the template, or remove it from the `--templates` directory to use the built-in one",
+                out::escape_lines(&e.to_string())
+            ));
             return USAGE;
         }
     };
@@ -42,9 +43,10 @@ pub(super) fn emit(spec: &LoadedSpec, warnings: Vec<Diagnostic>, args: &OutputAr
             return USAGE;
         }
         Err(RenderError::Template(e)) => {
-            eprintln!(
-                "{e}\n  help: fix the template; values are passed as `{{{{name}}}}` (text) or `{{{{json value}}}}` (numbers, lists)"
-            );
+            out::stderr(format_args!(
+                "{}\n  help: fix the template; values are passed as `{{{{name}}}}` (text) or `{{{{json value}}}}` (numbers, lists)",
+                out::escape_lines(&e.to_string())
+            ));
             return USAGE;
         }
         Err(RenderError::Invalid {
@@ -58,33 +60,34 @@ pub(super) fn emit(spec: &LoadedSpec, warnings: Vec<Diagnostic>, args: &OutputAr
                     .find(|(p, _)| *p == f.file)
                     .map(|(_, t)| t.as_str());
                 let origin = origins.get(&f.file).map_or("?", String::as_str);
-                eprintln!(
-                    "{}\n  note: rendered from `{origin}`\n",
-                    f.to_diagnostic(text)
-                );
+                out::stderr(format_args!(
+                    "{}\n  note: rendered from `{}`\n",
+                    f.to_diagnostic(text),
+                    escape(origin)
+                ));
             }
-            eprintln!(
+            out::stderr(format_args!(
                 "error: {} rendered document problem(s); nothing was written",
                 findings.len()
-            );
+            ));
             return FINDINGS;
         }
     };
     if !bundle.warnings.is_empty() {
-        eprintln!("{}\n", render_all(&bundle.warnings));
+        out::stderr(format_args!("{}\n", render_all(&bundle.warnings)));
     }
     if args.strict && !bundle.warnings.is_empty() {
-        eprintln!(
+        out::stderr(format_args!(
             "error: {} warning(s) with --strict; nothing was written",
             bundle.warnings.len()
-        );
+        ));
         return FINDINGS;
     }
     if args.output.as_os_str() == "-" {
         return write_stream(&bundle);
     }
     if let Err(e) = write_bundle(&args.output, &bundle.files, args.force) {
-        eprintln!("error: {e}\n  help: {}", e.help());
+        out::error(&e, e.help());
         return USAGE;
     }
     let others: Vec<&str> = bundle
@@ -93,14 +96,15 @@ pub(super) fn emit(spec: &LoadedSpec, warnings: Vec<Diagnostic>, args: &OutputAr
         .map(|(p, _)| p.as_str())
         .filter(|p| !bundle.resources.iter().any(|r| r == p))
         .collect();
-    eprintln!(
+    let dir = args.output.display().to_string();
+    out::stderr(format_args!(
         "wrote {} manifests and {} to {} ({} warning(s)); apply with `kubectl apply -k {}`",
         bundle.resources.len(),
         others.join(", "),
-        args.output.display(),
+        escape(&dir),
         bundle.warnings.len(),
-        args.output.display()
-    );
+        escape(&dir)
+    ));
     OK
 }
 
@@ -116,9 +120,10 @@ fn write_stream(bundle: &kubeward::bundle::Bundle) -> u8 {
     for (p, _) in bundle.files.iter().filter(|(p, _)| {
         !bundle.resources.contains(p) && p != "kustomization.yaml" && p != "README.md"
     }) {
-        eprintln!(
-            "note: `{p}` is not applied with kubectl and is left out of the stream; render with `-o DIR` to get it"
-        );
+        out::stderr(format_args!(
+            "note: `{}` is not applied with kubectl and is left out of the stream; render with `-o DIR` to get it",
+            escape(p)
+        ));
     }
     if std::io::stdout()
         .write_all(stream(&manifests).as_bytes())
@@ -130,7 +135,9 @@ fn write_stream(bundle: &kubeward::bundle::Bundle) -> u8 {
 }
 
 pub(super) fn report_spec(diags: &[Diagnostic]) {
-    eprintln!("{}", render_all(diags));
+    out::stderr(render_all(diags));
     let errors = diags.iter().filter(|d| d.is_error()).count();
-    eprintln!("\nerror: the spec has {errors} error(s); nothing was written");
+    out::stderr(format_args!(
+        "\nerror: the spec has {errors} error(s); nothing was written"
+    ));
 }

@@ -9,3 +9,4 @@ mod examples;
 mod hostile;
 mod rules;
 mod support;
+mod terminal;
