@@ -58,6 +58,9 @@ pub struct CheckArgs {
     /// Turn a rule off for this run (repeatable, or comma-separated)
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub skip: Vec<String>,
+    /// Succeed when the input holds no YAML documents at all (by default that exits 1)
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -97,6 +100,13 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     if !print(&out) {
         return USAGE;
     }
+    if is_empty(&report) && !args.allow_empty {
+        out::error(
+            format_args!("no documents in {}", names(&files)),
+            "check that the command producing the manifests succeeded; pass `--allow-empty` if empty input is expected",
+        );
+        return FINDINGS;
+    }
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
@@ -105,6 +115,19 @@ pub fn run_check(args: &CheckArgs) -> u8 {
         FINDINGS
     } else {
         OK
+    }
+}
+
+/// Nothing was read: no document checked or skipped, no syntax error.
+fn is_empty(report: &kubeward::validate::Report) -> bool {
+    report.documents == 0 && report.skipped.is_empty() && report.findings.is_empty()
+}
+
+/// `<stdin>`, `a.yaml`, or `3 files` for messages.
+fn names(files: &[(String, String)]) -> String {
+    match files {
+        [(name, _)] => format!("`{name}`"),
+        _ => format!("{} files", files.len()),
     }
 }
 

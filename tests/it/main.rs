@@ -4,6 +4,7 @@
 mod access;
 mod check;
 mod cli;
+mod empty;
 mod errors;
 mod examples;
 mod hostile;
