@@ -2,7 +2,6 @@
 //! go to stdout (text, JSON or SARIF); usage and I/O errors go to stderr with exit 2.
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
@@ -92,12 +91,12 @@ pub fn run_check(args: &CheckArgs) -> u8 {
         }
     };
     let report = validate(&files, &Options { skip });
-    let out = match args.format {
+    let text = match args.format {
         CheckFormat::Text => report::text(&report, &files),
         CheckFormat::Json => report::json::json(&report, &files),
         CheckFormat::Sarif => report::sarif::sarif(&report),
     };
-    if !print(&out) {
+    if out::stdout(&text) == out::Printed::Failed {
         return USAGE;
     }
     if is_empty(&report) && !args.allow_empty {
@@ -163,7 +162,7 @@ pub fn run_rules(args: &RulesArgs) -> u8 {
         RulesFormat::Markdown => doc::markdown(),
         RulesFormat::Json => doc::json(),
     };
-    if print(&out) { OK } else { USAGE }
+    print(&out)
 }
 
 pub fn run_explain(args: &ExplainArgs) -> u8 {
@@ -174,13 +173,13 @@ pub fn run_explain(args: &ExplainArgs) -> u8 {
         );
         return USAGE;
     };
-    if print(&doc::explain(&m)) { OK } else { USAGE }
+    print(&doc::explain(&m))
 }
 
-/// Write to stdout; false when stdout is gone.
-fn print(text: &str) -> bool {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .is_ok()
+/// Write to stdout: exit 0, or 2 when writing failed (a closed pipe is no failure).
+fn print(text: &str) -> u8 {
+    match out::stdout(text) {
+        out::Printed::Failed => USAGE,
+        out::Printed::Done | out::Printed::Closed => OK,
+    }
 }

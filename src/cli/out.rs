@@ -32,3 +32,31 @@ pub fn escape_lines(text: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// What became of a write to stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Printed {
+    /// Everything was written.
+    Done,
+    /// The reader went away (`| head -1`): not an error, as with Unix tools.
+    Closed,
+    /// Writing failed (a full disk): the error is on stderr; exit 2.
+    Failed,
+}
+
+/// Write `text` to stdout and flush it. A closed pipe is reported as [`Printed::Closed`]
+/// without a message; any other error is printed to stderr.
+pub fn stdout(text: &str) -> Printed {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Printed::Done,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Printed::Closed,
+        Err(e) => {
+            error(
+                format_args!("cannot write to stdout: {e}"),
+                "check that the disk or the pipe stdout goes to can take the output",
+            );
+            Printed::Failed
+        }
+    }
+}

@@ -1,7 +1,5 @@
 //! `kubeward render`: spec file → validated bundle directory (or stdout).
 
-use std::io::Write;
-
 use kubeward::bundle::{RenderError, render};
 use kubeward::diag::{Diagnostic, escape, render_all};
 use kubeward::output::{stream, write_bundle};
@@ -125,13 +123,10 @@ fn write_stream(bundle: &kubeward::bundle::Bundle) -> u8 {
             escape(p)
         ));
     }
-    if std::io::stdout()
-        .write_all(stream(&manifests).as_bytes())
-        .is_err()
-    {
-        return USAGE;
+    match out::stdout(&stream(&manifests)) {
+        out::Printed::Failed => USAGE,
+        out::Printed::Done | out::Printed::Closed => OK,
     }
-    OK
 }
 
 pub(super) fn report_spec(diags: &[Diagnostic]) {

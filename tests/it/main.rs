@@ -9,5 +9,6 @@ mod errors;
 mod examples;
 mod hostile;
 mod rules;
+mod stdout;
 mod support;
 mod terminal;
