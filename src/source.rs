@@ -105,6 +105,22 @@ fn parent_path(path: &str) -> Option<String> {
     Some(path[..cut.unwrap_or(0)].to_string())
 }
 
+/// The line and column (1-based; columns count characters) of byte offset `byte` of
+/// `text`, with lines ending at LF, CRLF or CR as YAML 1.2 and this index count them.
+/// serde_yaml (libyaml, YAML 1.1) also ends lines at NEL, LS and PS, so its line and
+/// column disagree with the source line shown; convert its byte index with this instead.
+pub fn pos_at(text: &str, byte: usize) -> Pos {
+    let mut byte = byte.min(text.len());
+    while !text.is_char_boundary(byte) {
+        byte -= 1;
+    }
+    let before = &text[..byte];
+    let crlf = before.matches("\r\n").count();
+    let line = 1 + before.matches(['\r', '\n']).count() - crlf;
+    let start = before.rfind(['\r', '\n']).map_or(0, |i| i + 1);
+    Pos::new(line, before[start..].chars().count() + 1)
+}
+
 fn to_pos(span: &Span) -> Pos {
     Pos::new(span.start.line(), span.start.col() + 1)
 }
@@ -290,6 +306,16 @@ kind: Second
     fn syntax_errors_have_positions() {
         let err = index_documents("a: [1, 2\nb: 3\n").unwrap_err();
         assert!(err.0.line >= 1, "{err:?}");
+    }
+
+    #[test]
+    fn byte_offsets_become_yaml_1_2_positions() {
+        let text = "a: 1\r\nb: \"x\u{85}y\"\rc: é\u{2028}d\n";
+        assert_eq!(pos_at(text, 0), Pos::new(1, 1));
+        assert_eq!(pos_at(text, text.find('b').unwrap()), Pos::new(2, 1));
+        assert_eq!(pos_at(text, text.find('y').unwrap()), Pos::new(2, 7));
+        assert_eq!(pos_at(text, text.find('d').unwrap()), Pos::new(3, 6));
+        assert_eq!(pos_at(text, text.len() + 10), Pos::new(4, 1));
     }
 
     #[test]

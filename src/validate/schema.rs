@@ -12,7 +12,7 @@ use k8s_openapi::api::{
 use serde::de::DeserializeOwned;
 
 use crate::diag::Pos;
-use crate::source::{Seg, format_path};
+use crate::source::{Seg, format_path, pos_at};
 
 use super::document::Document;
 
@@ -272,14 +272,14 @@ pub fn check_text(text: &str, docs: &[Document]) -> Vec<Vec<SchemaError>> {
                     ),
                 path,
             })),
-            Err(e) => out[slot].push(type_error(&e)),
+            Err(e) => out[slot].push(type_error(text, &e)),
         }
         out[slot].extend(required(doc));
     }
     out
 }
 
-fn type_error(e: &serde_yaml::Error) -> SchemaError {
+fn type_error(text: &str, e: &serde_yaml::Error) -> SchemaError {
     let raw = e.to_string();
     let raw = raw
         .rfind(" at line ")
@@ -291,7 +291,7 @@ fn type_error(e: &serde_yaml::Error) -> SchemaError {
     };
     SchemaError {
         path,
-        pos: e.location().map(|l| Pos::new(l.line(), l.column())),
+        pos: e.location().map(|l| pos_at(text, l.index())),
         message,
     }
 }

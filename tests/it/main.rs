@@ -2,6 +2,7 @@
 //! hostile input.
 
 mod access;
+mod amplification;
 mod check;
 mod cli;
 mod empty;
