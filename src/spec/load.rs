@@ -92,7 +92,7 @@ pub fn parse(file: &str, text: &str) -> Result<LoadedSpec, Vec<Diagnostic>> {
 /// Read and parse a spec file.
 pub fn load(path: &std::path::Path) -> Result<LoadedSpec, Vec<Diagnostic>> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = crate::input::read_file(path).map_err(|e| {
         vec![
             Diagnostic::error(&file, None, format!("cannot read the spec: {e}"))
                 .with_help("pass the spec file with `-f FILE`; `kubeward init` writes one"),

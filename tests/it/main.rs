@@ -9,6 +9,7 @@ mod empty;
 mod errors;
 mod examples;
 mod hostile;
+mod limits;
 mod rules;
 mod stdout;
 mod support;
