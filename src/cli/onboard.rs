@@ -86,7 +86,7 @@ pub fn run(args: &OnboardArgs) -> u8 {
                 spec.synthetic = true;
                 spec.file = "onboard".into();
             }
-            emit(&spec, warnings, &args.out)
+            emit(&spec, warnings, &args.out, args.file.as_deref())
         }
         Err(mut diags) => {
             if args.file.is_none() {

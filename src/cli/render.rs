@@ -1,5 +1,7 @@
 //! `kubeward render`: spec file → validated bundle directory (or stdout).
 
+use std::path::Path;
+
 use kubeward::bundle::{RenderError, render};
 use kubeward::diag::{Diagnostic, escape, render_all};
 use kubeward::output::{stream, write_bundle};
@@ -10,7 +12,7 @@ use super::{FINDINGS, OK, OutputArgs, RenderArgs, USAGE, out};
 
 pub fn run(args: &RenderArgs) -> u8 {
     match load_checked(&args.file) {
-        Ok((spec, warnings)) => emit(&spec, warnings, &args.out),
+        Ok((spec, warnings)) => emit(&spec, warnings, &args.out, Some(&args.file)),
         Err(diags) => {
             report_spec(&diags);
             USAGE
@@ -18,8 +20,14 @@ pub fn run(args: &RenderArgs) -> u8 {
     }
 }
 
-/// Render a checked spec and write the bundle as `args` says.
-pub(super) fn emit(spec: &LoadedSpec, warnings: Vec<Diagnostic>, args: &OutputArgs) -> u8 {
+/// Render a checked spec (read from `spec_file`, when it came from a file) and write the
+/// bundle as `args` says.
+pub(super) fn emit(
+    spec: &LoadedSpec,
+    warnings: Vec<Diagnostic>,
+    args: &OutputArgs,
+    spec_file: Option<&Path>,
+) -> u8 {
     let templates = match &args.templates {
         Some(dir) => with_overrides(dir),
         None => embedded(),
@@ -84,7 +92,11 @@ pub(super) fn emit(spec: &LoadedSpec, warnings: Vec<Diagnostic>, args: &OutputAr
     if args.output.as_os_str() == "-" {
         return write_stream(&bundle);
     }
-    if let Err(e) = write_bundle(&args.output, &bundle.files, args.force) {
+    let inputs: Vec<&Path> = spec_file
+        .into_iter()
+        .chain(args.templates.as_deref())
+        .collect();
+    if let Err(e) = write_bundle(&args.output, &bundle.files, args.force, &inputs) {
         out::error(&e, e.help());
         return USAGE;
     }

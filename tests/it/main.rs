@@ -10,6 +10,7 @@ mod errors;
 mod examples;
 mod hostile;
 mod limits;
+mod output_dir;
 mod rules;
 mod stdout;
 mod support;
