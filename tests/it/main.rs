@@ -5,6 +5,7 @@ mod access;
 mod amplification;
 mod check;
 mod cli;
+mod corpus;
 mod empty;
 mod errors;
 mod examples;
