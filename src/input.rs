@@ -1,9 +1,14 @@
 //! Manifest inputs of `kubeward check`: files, directories searched recursively for
 //! `*.yaml`/`*.yml` (sorted, hidden directories and symlinked directories skipped), and
-//! `-` for stdin.
+//! `-` for stdin; and the bounded reading of every input file (the spec too), which
+//! refuses inputs over a size limit before they can exhaust memory.
 
-use std::io::Read;
+use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
+
+mod limit;
+
+pub use limit::{DEFAULT_MAX_INPUT, MAX_INPUT_ENV, max_input, read_file, read_text};
 
 /// The name stdin is reported under.
 pub const STDIN: &str = "<stdin>";
@@ -26,9 +31,16 @@ impl InputError {
     /// How to fix it.
     pub fn help(&self) -> &'static str {
         match self {
-            InputError::Read { .. } => {
-                "check that the path exists, is readable and holds UTF-8 text"
-            }
+            InputError::Read { source, .. } => match source.kind() {
+                io::ErrorKind::FileTooLarge => {
+                    "check only manifests of a sensible size, or raise the limit with `KUBEWARD_MAX_INPUT` (e.g. `KUBEWARD_MAX_INPUT=256MiB`)"
+                }
+                io::ErrorKind::InvalidInput => {
+                    "set `KUBEWARD_MAX_INPUT` to a size in bytes, KiB, MiB or GiB, e.g. `128MiB`"
+                }
+                io::ErrorKind::InvalidData => "save the file as UTF-8 text",
+                _ => "check that the path exists, is readable and holds UTF-8 text",
+            },
             InputError::EmptyDir { .. } => {
                 "point at a directory of manifests, or at the files themselves"
             }
@@ -44,11 +56,8 @@ pub fn collect(paths: &[PathBuf], stdin: impl Read) -> Result<Vec<(String, Strin
     let mut out: Vec<(String, String)> = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            let mut reader = stdin.take().ok_or(InputError::StdinTwice)?;
-            let mut text = String::new();
-            reader
-                .read_to_string(&mut text)
-                .map_err(|e| read_error(Path::new(STDIN), e))?;
+            let reader = stdin.take().ok_or(InputError::StdinTwice)?;
+            let text = read_text(reader).map_err(|e| read_error(Path::new(STDIN), e))?;
             out.push((STDIN.into(), without_bom(text)));
             continue;
         }
@@ -57,7 +66,7 @@ pub fn collect(paths: &[PathBuf], stdin: impl Read) -> Result<Vec<(String, Strin
             if out.iter().any(|(n, _)| *n == name) {
                 continue;
             }
-            let text = std::fs::read_to_string(&file).map_err(|e| read_error(&file, e))?;
+            let text = read_file(&file).map_err(|e| read_error(&file, e))?;
             out.push((name, without_bom(text)));
         }
     }
@@ -124,7 +133,7 @@ fn display(path: &Path) -> String {
     clean.display().to_string()
 }
 
-fn read_error(path: &Path, source: std::io::Error) -> InputError {
+fn read_error(path: &Path, source: io::Error) -> InputError {
     InputError::Read {
         path: display(path),
         source,

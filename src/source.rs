@@ -3,6 +3,13 @@
 //! serde reports positions only for syntax and type errors. Semantic checks (an unknown
 //! flow target, a duplicate app) need the position of any node by its path, so we walk
 //! the YAML events once and remember where every mapping value and sequence item starts.
+//!
+//! The index is linear in the input: each node stores its positions and one edge from
+//! its parent (a key or an index), never its whole path, and a lookup walks the path
+//! from the root. Nesting deeper than [`MAX_DEPTH`] is refused while parsing, so an
+//! adversarial `- - - - …` or `[[[[…` costs neither quadratic memory nor time.
+
+mod path;
 
 use std::collections::HashMap;
 
@@ -10,37 +17,18 @@ use saphyr_parser::{Event, Parser, ScanError, Span};
 
 use crate::diag::Pos;
 
+pub use path::format_path;
+
+/// The deepest nesting of mappings and sequences a document may have (below the YAML
+/// parsers' own recursion limits; Kubernetes objects, CRD schemas included, stay far
+/// below it).
+pub const MAX_DEPTH: usize = 100;
+
 /// One segment of a path into a YAML document.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Seg {
     Key(String),
     Index(usize),
-}
-
-/// Format a path the way every message of kubeward shows it:
-/// `spec.template.spec.containers[0].securityContext`, with keys that are not plain
-/// identifiers written as `["app.kubernetes.io/name"]`.
-pub fn format_path(segs: &[Seg]) -> String {
-    let mut out = String::new();
-    for seg in segs {
-        match seg {
-            Seg::Index(i) => out.push_str(&format!("[{i}]")),
-            Seg::Key(k) if is_plain_key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(k);
-            }
-            Seg::Key(k) => out.push_str(&format!("[{}]", serde_json::Value::from(k.as_str()))),
-        }
-    }
-    out
-}
-
-fn is_plain_key(k: &str) -> bool {
-    !k.is_empty()
-        && k.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }
 
 /// Where a node is: the key that names it (for mapping values) and the node itself.
@@ -50,10 +38,34 @@ pub struct NodePos {
     pub value: Pos,
 }
 
-/// The positions of every node of one YAML document, by formatted path.
+/// A position packed in 8 bytes (inputs are far below 4 G lines or columns).
+#[derive(Debug, Clone, Copy, Default)]
+struct Packed(u32, u32);
+
+impl From<Pos> for Packed {
+    fn from(p: Pos) -> Self {
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Packed(narrow(p.line), narrow(p.col))
+    }
+}
+
+impl From<Packed> for Pos {
+    fn from(p: Packed) -> Self {
+        Pos::new(p.0 as usize, p.1 as usize)
+    }
+}
+
+/// Node ids are indices into `PosIndex::nodes`.
+type NodeId = u32;
+
+/// The positions of every node of one YAML document, looked up by formatted path.
 #[derive(Debug, Default, Clone)]
 pub struct PosIndex {
-    nodes: HashMap<String, NodePos>,
+    /// (key, value) position of each node.
+    nodes: Vec<(Packed, Packed)>,
+    /// The edges: (parent, key or index) → child.
+    children: HashMap<(NodeId, Seg), NodeId>,
+    root: Option<NodeId>,
     /// Where the document starts (its first node).
     pub start: Pos,
 }
@@ -61,48 +73,90 @@ pub struct PosIndex {
 impl PosIndex {
     /// Position of the value at `path` (the item itself for a sequence item).
     pub fn value(&self, path: &str) -> Option<Pos> {
-        self.nodes.get(path).map(|n| n.value)
+        self.exact(path).map(|n| n.value)
     }
 
     /// Position of the key naming the value at `path`.
     pub fn key(&self, path: &str) -> Option<Pos> {
-        self.nodes.get(path).map(|n| n.key)
+        self.exact(path).map(|n| n.key)
     }
 
     /// Position of the value at `path`, or of its nearest ancestor that exists.
     pub fn nearest(&self, path: &str) -> Pos {
-        self.nearest_node(path).map_or(self.start, |n| n.value)
+        self.walk(path).0.map_or(self.start, |n| n.value)
     }
 
     /// Position of the key naming `path`, or of the key naming its nearest existing
     /// ancestor: a missing field is reported where its parent is named.
     pub fn nearest_key(&self, path: &str) -> Pos {
-        self.nearest_node(path).map_or(self.start, |n| n.key)
+        self.walk(path).0.map_or(self.start, |n| n.key)
     }
 
-    fn nearest_node(&self, path: &str) -> Option<NodePos> {
-        let mut p = path.to_string();
-        loop {
-            if let Some(n) = self.nodes.get(&p) {
-                return Some(*n);
-            }
-            p = parent_path(&p)?;
+    fn exact(&self, path: &str) -> Option<NodePos> {
+        match self.walk(path) {
+            // A path that stopped parsing early is not found either.
+            (node, true) if self.path_parses(path) => node,
+            _ => None,
         }
+    }
+
+    /// The deepest node on `path` that exists, and whether that is the whole path.
+    fn walk(&self, path: &str) -> (Option<NodePos>, bool) {
+        let Some(mut id) = self.root else {
+            return (None, false);
+        };
+        let mut whole = true;
+        for seg in path::segments(path) {
+            match self.children.get(&(id, seg)) {
+                Some(&child) => id = child,
+                None => {
+                    whole = false;
+                    break;
+                }
+            }
+        }
+        let (key, value) = self.nodes[id as usize];
+        (
+            Some(NodePos {
+                key: key.into(),
+                value: value.into(),
+            }),
+            whole,
+        )
+    }
+
+    fn path_parses(&self, path: &str) -> bool {
+        path::format_path(&path::segments(path).collect::<Vec<_>>()) == path
+    }
+
+    /// Add a node under `parent` (the root when `None`).
+    fn add(&mut self, parent: Option<(NodeId, Seg)>, key: Pos, value: Pos) -> NodeId {
+        let id = NodeId::try_from(self.nodes.len()).unwrap_or(NodeId::MAX);
+        self.nodes.push((key.into(), value.into()));
+        match parent {
+            Some(edge) => {
+                self.children.insert(edge, id);
+            }
+            None => self.root = Some(id),
+        }
+        id
     }
 }
 
-/// The path one level up: `a.b[2]` → `a.b`, `a.b` → `a`, `a` → ``.
-fn parent_path(path: &str) -> Option<String> {
-    if path.is_empty() {
-        return None;
+/// The line and column (1-based; columns count characters) of byte offset `byte` of
+/// `text`, with lines ending at LF, CRLF or CR as YAML 1.2 and this index count them.
+/// serde_yaml (libyaml, YAML 1.1) also ends lines at NEL, LS and PS, so its line and
+/// column disagree with the source line shown; convert its byte index with this instead.
+pub fn pos_at(text: &str, byte: usize) -> Pos {
+    let mut byte = byte.min(text.len());
+    while !text.is_char_boundary(byte) {
+        byte -= 1;
     }
-    let cut = if path.ends_with(']') {
-        path.rfind('[')
-    } else {
-        path.rfind(['.', ']'])
-            .map(|i| if path.as_bytes()[i] == b']' { i + 1 } else { i })
-    };
-    Some(path[..cut.unwrap_or(0)].to_string())
+    let before = &text[..byte];
+    let crlf = before.matches("\r\n").count();
+    let line = 1 + before.matches(['\r', '\n']).count() - crlf;
+    let start = before.rfind(['\r', '\n']).map_or(0, |i| i + 1);
+    Pos::new(line, before[start..].chars().count() + 1)
 }
 
 fn to_pos(span: &Span) -> Pos {
@@ -111,22 +165,24 @@ fn to_pos(span: &Span) -> Pos {
 
 enum Frame {
     Map {
-        path: Vec<Seg>,
+        node: NodeId,
         key: Option<(String, Pos)>,
     },
     Seq {
-        path: Vec<Seg>,
+        node: NodeId,
         next: usize,
     },
     /// A complex (non-scalar) mapping key that we do not index; counts nesting depth.
     Skip(usize),
 }
 
-/// Build one index per document of `text`. A syntax error is returned with its position.
+/// Build one index per document of `text`. A syntax error, or nesting deeper than
+/// [`MAX_DEPTH`], is returned with its position.
 pub fn index_documents(text: &str) -> Result<Vec<PosIndex>, (Pos, String)> {
     let mut docs = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut cur = PosIndex::default();
+    let mut depth = 0usize;
     for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(scan_error)?;
         let pos = to_pos(&span);
@@ -137,26 +193,42 @@ pub fn index_documents(text: &str) -> Result<Vec<PosIndex>, (Pos, String)> {
                     ..PosIndex::default()
                 };
                 stack.clear();
+                depth = 0;
             }
             Event::DocumentEnd => docs.push(std::mem::take(&mut cur)),
             Event::Scalar(value, ..) => node(&mut stack, &mut cur, pos, Some(&value), None),
             Event::Alias(_) => node(&mut stack, &mut cur, pos, None, None),
-            Event::MappingStart(..) => node(&mut stack, &mut cur, pos, None, Some(true)),
-            Event::SequenceStart(..) => node(&mut stack, &mut cur, pos, None, Some(false)),
-            Event::MappingEnd | Event::SequenceEnd => match stack.pop() {
-                Some(Frame::Skip(d)) if d > 1 => stack.push(Frame::Skip(d - 1)),
-                // a complex key ended: its value follows, under a path no lookup uses
-                Some(Frame::Skip(_)) => {
-                    if let Some(Frame::Map { key, .. }) = stack.last_mut() {
-                        *key = Some(("?".into(), pos));
-                    }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err((pos, too_deep()));
                 }
-                _ => finish_value(&mut stack),
-            },
+                let map = matches!(event, Event::MappingStart(..));
+                node(&mut stack, &mut cur, pos, None, Some(map));
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                depth = depth.saturating_sub(1);
+                match stack.pop() {
+                    Some(Frame::Skip(d)) if d > 1 => stack.push(Frame::Skip(d - 1)),
+                    // a complex key ended: its value follows, under a path no lookup uses
+                    Some(Frame::Skip(_)) => {
+                        if let Some(Frame::Map { key, .. }) = stack.last_mut() {
+                            *key = Some(("?".into(), pos));
+                        }
+                    }
+                    _ => finish_value(&mut stack),
+                }
+            }
             _ => {}
         }
     }
     Ok(docs)
+}
+
+fn too_deep() -> String {
+    format!(
+        "the document nests mappings and lists deeper than {MAX_DEPTH} levels, which kubeward does not read"
+    )
 }
 
 fn scan_error(e: ScanError) -> (Pos, String) {
@@ -173,7 +245,7 @@ fn node(
     scalar: Option<&str>,
     container: Option<bool>,
 ) {
-    let (path, key_pos) = match stack.last_mut() {
+    let (edge, key_pos) = match stack.last_mut() {
         Some(Frame::Skip(d)) => {
             if container.is_some() {
                 *d += 1;
@@ -190,31 +262,20 @@ fn node(
             }
             return;
         }
-        Some(Frame::Map {
-            path,
-            key: Some((k, kpos)),
-        }) => {
-            let mut p = path.clone();
-            p.push(Seg::Key(k.clone()));
-            (p, *kpos)
+        Some(Frame::Map { node, key }) => {
+            let (k, kpos) = key.take().unwrap_or_default();
+            (Some((*node, Seg::Key(k))), kpos)
         }
-        Some(Frame::Seq { path, next }) => {
-            let mut p = path.clone();
-            p.push(Seg::Index(*next));
-            (p, pos)
-        }
-        None => (Vec::new(), pos),
+        Some(Frame::Seq { node, next }) => (Some((*node, Seg::Index(*next))), pos),
+        None => (None, pos),
     };
-    idx.nodes.insert(
-        format_path(&path),
-        NodePos {
-            key: key_pos,
-            value: pos,
-        },
-    );
+    let id = idx.add(edge, key_pos, pos);
     match container {
-        Some(true) => stack.push(Frame::Map { path, key: None }),
-        Some(false) => stack.push(Frame::Seq { path, next: 0 }),
+        Some(true) => stack.push(Frame::Map {
+            node: id,
+            key: None,
+        }),
+        Some(false) => stack.push(Frame::Seq { node: id, next: 0 }),
         None => finish_value(stack),
     }
 }
@@ -293,18 +354,74 @@ kind: Second
     }
 
     #[test]
-    fn paths_quote_unusual_keys() {
-        let p = [
-            Seg::Key("metadata".into()),
-            Seg::Key("labels".into()),
-            Seg::Key("a.b/c".into()),
-        ];
-        assert_eq!(format_path(&p), "metadata.labels[\"a.b/c\"]");
+    fn byte_offsets_become_yaml_1_2_positions() {
+        let text = "a: 1\r\nb: \"x\u{85}y\"\rc: é\u{2028}d\n";
+        assert_eq!(pos_at(text, 0), Pos::new(1, 1));
+        assert_eq!(pos_at(text, text.find('b').unwrap()), Pos::new(2, 1));
+        assert_eq!(pos_at(text, text.find('y').unwrap()), Pos::new(2, 7));
+        assert_eq!(pos_at(text, text.find('d').unwrap()), Pos::new(3, 6));
+        assert_eq!(pos_at(text, text.len() + 10), Pos::new(4, 1));
+    }
+
+    #[test]
+    fn unusual_keys_and_the_root_are_found() {
+        let docs = index_documents("a.b/c: {x: 1}\n\"\": [2]\n").unwrap();
+        let d = &docs[0];
+        assert_eq!(d.value("[\"a.b/c\"].x"), Some(Pos::new(1, 12)));
+        assert_eq!(d.value("[\"\"][0]"), Some(Pos::new(2, 6)));
+        assert_eq!(d.value(""), Some(Pos::new(1, 1)));
+        assert_eq!(d.nearest("[\"a.b/c\"].y.z"), Pos::new(1, 8));
+        assert_eq!(d.value("[\"a.b/c\"].y"), None);
         assert_eq!(
-            parent_path("metadata.labels[\"a.b/c\"]").as_deref(),
-            Some("metadata.labels")
+            d.value("[\"a.b/c\"][x"),
+            None,
+            "a malformed path is not found"
         );
-        assert_eq!(parent_path("a.b[2]").as_deref(), Some("a.b"));
-        assert_eq!(parent_path("a").as_deref(), Some(""));
+    }
+
+    #[test]
+    fn later_duplicate_keys_win() {
+        let docs = index_documents("a: 1\na: 2\n").unwrap();
+        assert_eq!(docs[0].value("a"), Some(Pos::new(2, 4)));
+    }
+
+    #[test]
+    fn nesting_is_capped_before_the_parser_limit() {
+        let ok = format!("{}x{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        let docs = index_documents(&ok).unwrap();
+        let deepest = "[0]".repeat(MAX_DEPTH - 1);
+        assert_eq!(docs[0].value(&deepest), Some(Pos::new(1, MAX_DEPTH)));
+        for deep in [
+            "- ".repeat(1000) + "x",
+            "[".repeat(1000),
+            "{a: ".repeat(1000),
+            (0..200)
+                .map(|i| format!("{}k:\n", "  ".repeat(i)))
+                .collect(),
+        ] {
+            let (pos, message) = index_documents(&deep).unwrap_err();
+            // Flow collections may hit the scanner's own limit first, which is as early.
+            assert!(
+                message.contains("deeper than 100 levels") || message.contains("recursion limit"),
+                "{message}"
+            );
+            assert!(
+                pos.line <= MAX_DEPTH + 1,
+                "stops at the first too-deep node"
+            );
+        }
+    }
+
+    #[test]
+    fn deep_and_wide_documents_are_indexed() {
+        // 50,000 siblings at depth 99: one node and one edge each.
+        let prefix: String = (0..99).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+        let items: String = (0..50_000)
+            .map(|i| format!("{}v{i}: 1\n", " ".repeat(99)))
+            .collect();
+        let docs = index_documents(&(prefix + &items)).unwrap();
+        let path = format!("{}.v49999", vec!["k"; 99].join("."));
+        assert_eq!(docs[0].value(&path), Some(Pos::new(50_099, 108)));
+        assert_eq!(docs[0].nodes.len(), 1 + 99 + 50_000);
     }
 }

@@ -2,7 +2,6 @@
 //! go to stdout (text, JSON or SARIF); usage and I/O errors go to stderr with exit 2.
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
@@ -14,7 +13,7 @@ use kubeward::validate::catalogue::{lookup, suggest, suggest_rule};
 use kubeward::validate::rules::find;
 use kubeward::validate::{Options, validate};
 
-use super::{FINDINGS, OK, USAGE};
+use super::{FINDINGS, OK, USAGE, out};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
@@ -58,6 +57,9 @@ pub struct CheckArgs {
     /// Turn a rule off for this run (repeatable, or comma-separated)
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub skip: Vec<String>,
+    /// Succeed when the input holds no YAML documents at all (by default that exits 1)
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -77,25 +79,32 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     let skip = match skip_set(&args.skip) {
         Ok(s) => s,
         Err(message) => {
-            eprintln!("{message}");
+            out::stderr(kubeward::diag::escape(&message));
             return USAGE;
         }
     };
     let files = match input::collect(&args.paths, std::io::stdin().lock()) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error: {e}\n  help: {}", e.help());
+            out::error(&e, e.help());
             return USAGE;
         }
     };
     let report = validate(&files, &Options { skip });
-    let out = match args.format {
+    let text = match args.format {
         CheckFormat::Text => report::text(&report, &files),
         CheckFormat::Json => report::json::json(&report, &files),
         CheckFormat::Sarif => report::sarif::sarif(&report),
     };
-    if !print(&out) {
+    if out::stdout(&text) == out::Printed::Failed {
         return USAGE;
+    }
+    if is_empty(&report) && !args.allow_empty {
+        out::error(
+            format_args!("no documents in {}", names(&files)),
+            "check that the command producing the manifests succeeded; pass `--allow-empty` if empty input is expected",
+        );
+        return FINDINGS;
     }
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,
@@ -105,6 +114,19 @@ pub fn run_check(args: &CheckArgs) -> u8 {
         FINDINGS
     } else {
         OK
+    }
+}
+
+/// Nothing was read: no document checked or skipped, no syntax error.
+fn is_empty(report: &kubeward::validate::Report) -> bool {
+    report.documents == 0 && report.skipped.is_empty() && report.findings.is_empty()
+}
+
+/// `<stdin>`, `a.yaml`, or `3 files` for messages.
+fn names(files: &[(String, String)]) -> String {
+    match files {
+        [(name, _)] => format!("`{name}`"),
+        _ => format!("{} files", files.len()),
     }
 }
 
@@ -140,25 +162,24 @@ pub fn run_rules(args: &RulesArgs) -> u8 {
         RulesFormat::Markdown => doc::markdown(),
         RulesFormat::Json => doc::json(),
     };
-    if print(&out) { OK } else { USAGE }
+    print(&out)
 }
 
 pub fn run_explain(args: &ExplainArgs) -> u8 {
     let Some(m) = lookup(&args.rule) else {
-        eprintln!(
-            "error: no rule `{}`\n  help: {}",
-            args.rule,
-            hint(suggest(&args.rule))
+        out::error(
+            format_args!("no rule `{}`", args.rule),
+            hint(suggest(&args.rule)),
         );
         return USAGE;
     };
-    if print(&doc::explain(&m)) { OK } else { USAGE }
+    print(&doc::explain(&m))
 }
 
-/// Write to stdout; false when stdout is gone.
-fn print(text: &str) -> bool {
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.flush())
-        .is_ok()
+/// Write to stdout: exit 0, or 2 when writing failed (a closed pipe is no failure).
+fn print(text: &str) -> u8 {
+    match out::stdout(text) {
+        out::Printed::Failed => USAGE,
+        out::Printed::Done | out::Printed::Closed => OK,
+    }
 }

@@ -285,7 +285,7 @@ fn finish(
         return USAGE;
     }
     eprintln!("wrote {}", args.spec.display());
-    let code = write(&bundle, &out);
+    let code = write(&bundle, &out, Some(&args.spec));
     COMMITTING.store(false, Ordering::SeqCst);
     if code == OK {
         eprintln!(

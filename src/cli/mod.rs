@@ -5,6 +5,7 @@ mod check;
 mod flows;
 mod init;
 mod onboard;
+mod out;
 mod render;
 
 use std::path::PathBuf;

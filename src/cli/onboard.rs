@@ -11,7 +11,7 @@ use kubeward::spec::{
 };
 
 use super::render::{emit, report_spec};
-use super::{OutputArgs, USAGE};
+use super::{OutputArgs, USAGE, out};
 
 #[derive(Debug, clap::Args)]
 pub struct OnboardArgs {
@@ -65,7 +65,7 @@ pub fn run(args: &OnboardArgs) -> u8 {
         None => match spec_from_flags(args) {
             Ok(spec) => Ok(spec),
             Err(e) => {
-                eprintln!("error: {}\n  help: {}", e.0, e.1);
+                out::error(&e.0, &e.1);
                 return USAGE;
             }
         },
@@ -73,13 +73,21 @@ pub fn run(args: &OnboardArgs) -> u8 {
     let resolved = loaded.and_then(|spec| resolve(&spec).map(|r| (spec, r)));
     match resolved {
         Ok((spec, _)) if !spec.spec.apps.is_empty() => {
-            eprintln!(
-                "error: {} declares apps; `onboard` renders namespaces only\n  help: use `kubeward render -f {}`",
-                spec.file, spec.file
+            out::error(
+                format_args!(
+                    "{} declares apps; `onboard` renders namespaces only",
+                    spec.file
+                ),
+                format_args!("use `kubeward render -f {}`", spec.file),
             );
             USAGE
         }
-        Ok((_, resolved)) => emit(&resolved.model, resolved.warnings, &args.out),
+        Ok((_, resolved)) => emit(
+            &resolved.model,
+            resolved.warnings,
+            &args.out,
+            args.file.as_deref(),
+        ),
         Err(diags) => {
             report_spec(&diags);
             USAGE

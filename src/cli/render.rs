@@ -1,18 +1,23 @@
 //! `kubeward render`: spec file → validated bundle directory (or stdout).
 
-use std::io::Write;
+use std::path::Path;
 
 use kubeward::bundle::{Bundle, RenderError, render};
-use kubeward::diag::{Diagnostic, render_all};
+use kubeward::diag::{Diagnostic, escape, render_all};
 use kubeward::output::{stream, write_bundle};
 use kubeward::render::{embedded, with_overrides};
 use kubeward::resolve::{Model, load_resolved};
 
-use super::{FINDINGS, OK, OutputArgs, RenderArgs, USAGE};
+use super::{FINDINGS, OK, OutputArgs, RenderArgs, USAGE, out};
 
 pub fn run(args: &RenderArgs) -> u8 {
     match load_resolved(&args.file) {
-        Ok((_, resolved)) => emit(&resolved.model, resolved.warnings, &args.out),
+        Ok((_, resolved)) => emit(
+            &resolved.model,
+            resolved.warnings,
+            &args.out,
+            Some(&args.file),
+        ),
         Err(diags) => {
             report_spec(&diags);
             USAGE
@@ -20,10 +25,16 @@ pub fn run(args: &RenderArgs) -> u8 {
     }
 }
 
-/// Render a resolved model and write the bundle as `args` says.
-pub(super) fn emit(model: &Model, warnings: Vec<Diagnostic>, args: &OutputArgs) -> u8 {
+/// Render a resolved model (of the spec `spec_file`, when it came from a file) and write
+/// the bundle as `args` says.
+pub(super) fn emit(
+    model: &Model,
+    warnings: Vec<Diagnostic>,
+    args: &OutputArgs,
+    spec_file: Option<&Path>,
+) -> u8 {
     match build(model, warnings, args) {
-        Ok(bundle) => write(&bundle, args),
+        Ok(bundle) => write(&bundle, args, spec_file),
         Err(code) => code,
     }
 }
@@ -41,77 +52,95 @@ pub(super) fn build(
     let templates = match templates {
         Ok(t) => t,
         Err(e) => {
-            eprintln!(
-                "{e}\n  help: fix the template, or remove it from the `--templates` directory to use the built-in one"
-            );
+            out::stderr(format_args!(
+                "{}\n  help: fix the template, or remove it from the `--templates` directory to use the built-in one",
+                out::escape_lines(&e.to_string())
+            ));
             return Err(USAGE);
         }
     };
     let bundle = match render(model, warnings, templates) {
         Ok(b) => b,
-        Err(RenderError::Template(e)) => {
-            eprintln!(
-                "{e}\n  help: fix the template; values are passed as `{{{{name}}}}` (text) or `{{{{json value}}}}` (numbers, lists)"
-            );
-            return Err(USAGE);
+        Err(e) => return Err(report_render_error(e)),
+    };
+    if !bundle.warnings.is_empty() {
+        out::stderr(format_args!("{}\n", render_all(&bundle.warnings)));
+    }
+    if args.strict && !bundle.warnings.is_empty() {
+        out::stderr(format_args!(
+            "error: {} warning(s) with --strict; nothing was written",
+            bundle.warnings.len()
+        ));
+        return Err(FINDINGS);
+    }
+    Ok(bundle)
+}
+
+/// Say why a render produced nothing; returns the exit code.
+fn report_render_error(e: RenderError) -> u8 {
+    match e {
+        RenderError::Template(e) => {
+            out::stderr(format_args!(
+                "{}\n  help: fix the template; values are passed as `{{{{name}}}}` (text) or `{{{{json value}}}}` (numbers, lists)",
+                out::escape_lines(&e.to_string())
+            ));
+            USAGE
         }
-        Err(RenderError::Generated {
+        RenderError::Generated {
             file,
             origin,
             message,
-        }) => {
-            eprintln!(
-                "{file}: error: {message}\n  note: rendered from `{origin}`\n  help: fix the template; nothing was written"
-            );
-            return Err(FINDINGS);
+        } => {
+            out::stderr(format_args!(
+                "{}: error: {}\n  note: rendered from `{}`\n  help: fix the template; nothing was written",
+                escape(&file),
+                escape(&message),
+                escape(&origin)
+            ));
+            FINDINGS
         }
-        Err(RenderError::Invalid {
+        RenderError::Invalid {
             findings,
             files,
             origins,
-        }) => {
+        } => {
             for f in &findings {
                 let text = files
                     .iter()
                     .find(|(p, _)| *p == f.file)
                     .map(|(_, t)| t.as_str());
                 let origin = origins.get(&f.file).map_or("?", String::as_str);
-                eprintln!(
-                    "{}\n  note: rendered from `{origin}`\n",
-                    f.to_diagnostic(text)
-                );
+                out::stderr(format_args!(
+                    "{}\n  note: rendered from `{}`\n",
+                    f.to_diagnostic(text),
+                    escape(origin)
+                ));
             }
-            eprintln!(
+            out::stderr(format_args!(
                 "error: {} rendered document problem(s); nothing was written",
                 findings.len()
-            );
-            return Err(FINDINGS);
+            ));
+            FINDINGS
         }
-        Err(RenderError::Unproven {
+        RenderError::Unproven {
             differences,
             origins,
-        }) => return Err(super::flows::report_unproven(&differences, &origins)),
-    };
-    if !bundle.warnings.is_empty() {
-        eprintln!("{}\n", render_all(&bundle.warnings));
+        } => super::flows::report_unproven(&differences, &origins),
     }
-    if args.strict && !bundle.warnings.is_empty() {
-        eprintln!(
-            "error: {} warning(s) with --strict; nothing was written",
-            bundle.warnings.len()
-        );
-        return Err(FINDINGS);
-    }
-    Ok(bundle)
 }
 
-/// Write a rendered bundle to the directory (or stream) `args` names.
-pub(super) fn write(bundle: &Bundle, args: &OutputArgs) -> u8 {
+/// Write a rendered bundle to the directory (or stream) `args` names; the directory may
+/// not hold the spec (`spec_file`) or the `--templates` directory.
+pub(super) fn write(bundle: &Bundle, args: &OutputArgs, spec_file: Option<&Path>) -> u8 {
     if args.output.as_os_str() == "-" {
         return write_stream(bundle);
     }
-    if let Err(e) = write_bundle(&args.output, &bundle.files, args.force) {
-        eprintln!("error: {e}\n  help: {}", e.help());
+    let inputs: Vec<&Path> = spec_file
+        .into_iter()
+        .chain(args.templates.as_deref())
+        .collect();
+    if let Err(e) = write_bundle(&args.output, &bundle.files, args.force, &inputs) {
+        out::error(&e, e.help());
         return USAGE;
     }
     let others: Vec<&str> = bundle
@@ -120,14 +149,15 @@ pub(super) fn write(bundle: &Bundle, args: &OutputArgs) -> u8 {
         .map(|(p, _)| p.as_str())
         .filter(|p| !bundle.resources.iter().any(|r| r == p))
         .collect();
-    eprintln!(
+    let dir = args.output.display().to_string();
+    out::stderr(format_args!(
         "wrote {} manifests and {} to {} ({} warning(s)); apply with `kubectl apply -k {}`",
         bundle.resources.len(),
         others.join(", "),
-        args.output.display(),
+        escape(&dir),
         bundle.warnings.len(),
-        args.output.display()
-    );
+        escape(&dir)
+    ));
     OK
 }
 
@@ -143,21 +173,21 @@ fn write_stream(bundle: &Bundle) -> u8 {
     for (p, _) in bundle.files.iter().filter(|(p, _)| {
         !bundle.resources.contains(p) && p != "kustomization.yaml" && p != "README.md"
     }) {
-        eprintln!(
-            "note: `{p}` is not applied with kubectl and is left out of the stream; render with `-o DIR` to get it"
-        );
+        out::stderr(format_args!(
+            "note: `{}` is not applied with kubectl and is left out of the stream; render with `-o DIR` to get it",
+            escape(p)
+        ));
     }
-    if std::io::stdout()
-        .write_all(stream(&manifests).as_bytes())
-        .is_err()
-    {
-        return USAGE;
+    match out::stdout(&stream(&manifests)) {
+        out::Printed::Failed => USAGE,
+        out::Printed::Done | out::Printed::Closed => OK,
     }
-    OK
 }
 
 pub(super) fn report_spec(diags: &[Diagnostic]) {
-    eprintln!("{}", render_all(diags));
+    out::stderr(render_all(diags));
     let errors = diags.iter().filter(|d| d.is_error()).count();
-    eprintln!("\nerror: the spec has {errors} error(s); nothing was written");
+    out::stderr(format_args!(
+        "\nerror: the spec has {errors} error(s); nothing was written"
+    ));
 }

@@ -1,6 +1,9 @@
-//! Writing a bundle: all files into a temporary sibling directory, then one rename, so a
-//! failed run leaves nothing behind and an existing directory is replaced only on request.
+//! Writing a bundle: all files into a temporary sibling directory (fsynced), then one
+//! atomic swap, under an exclusive lock file, so a failed or killed run leaves the old
+//! bundle (or nothing) behind, a directory is replaced only on request, and never when it
+//! holds an input of the run.
 
+mod atomic;
 pub mod graph;
 mod pipeline;
 mod readme;
@@ -21,6 +24,10 @@ pub enum OutputError {
     NotADirectory(PathBuf),
     #[error("refusing to replace `{0}`: {1}")]
     Refused(PathBuf, &'static str),
+    #[error("refusing to write to `{dir}`: it holds `{input}`, an input of this run")]
+    HoldsInput { dir: PathBuf, input: PathBuf },
+    #[error("another kubeward is writing `{0}`")]
+    Busy(PathBuf),
     #[error("cannot write `{path}`: {source}")]
     Io { path: PathBuf, source: io::Error },
 }
@@ -35,6 +42,12 @@ impl OutputError {
             OutputError::NotADirectory(_) => "choose a directory for `-o`",
             OutputError::Refused(..) => {
                 "write the bundle into a directory of its own, e.g. `-o bundle`"
+            }
+            OutputError::HoldsInput { .. } => {
+                "write the bundle into a directory of its own, e.g. `-o bundle`; replacing this one would delete the input"
+            }
+            OutputError::Busy(_) => {
+                "wait for the other run to finish; if none is running, its lock file `.NAME.kubeward-lock` next to the directory is stale and can be removed"
             }
             OutputError::Io { .. } => "check that the parent directory exists and is writable",
         }
@@ -68,28 +81,27 @@ pub fn stream(files: &[(String, String)]) -> String {
         .join("---\n")
 }
 
-/// Write `files` (relative path, text) as the directory `dir`.
+/// Write `files` (relative path, text) as the directory `dir`. An existing non-empty
+/// `dir` is replaced only with `force`, and never when it holds one of `inputs` (the spec,
+/// the templates directory: whatever the run read).
 pub fn write_bundle(
     dir: &Path,
     files: &[(String, String)],
     force: bool,
+    inputs: &[&Path],
 ) -> Result<(), OutputError> {
-    let existing = match std::fs::metadata(dir) {
-        Ok(m) if !m.is_dir() => return Err(OutputError::NotADirectory(dir.into())),
-        Ok(_) => {
-            let empty = std::fs::read_dir(dir)
-                .map_err(io_err(dir))?
-                .next()
-                .is_none();
-            if !empty && !force {
-                return Err(OutputError::NotEmpty(dir.into()));
-            }
-            refuse_special(dir)?;
-            true
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => false,
-        Err(e) => return Err(io_err(dir)(e)),
-    };
+    write_with(dir, files, force, inputs, &mut || {})
+}
+
+/// [`write_bundle`], with `before_swap` called between filling the temporary directory
+/// and the swap (tests use it to race the writer).
+fn write_with(
+    dir: &Path,
+    files: &[(String, String)],
+    force: bool,
+    inputs: &[&Path],
+    before_swap: &mut dyn FnMut(),
+) -> Result<(), OutputError> {
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -98,12 +110,64 @@ pub fn write_bundle(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "bundle".into());
+    let lock_path = parent.join(format!(".{name}.kubeward-lock"));
+    let _lock = match atomic::Lock::try_acquire(lock_path.clone()) {
+        Ok(Some(lock)) => lock,
+        Ok(None) => return Err(OutputError::Busy(dir.into())),
+        Err(e) => return Err(io_err(&lock_path)(e)),
+    };
+    let replace = inspect(dir, force, inputs)?;
+    atomic::clean_stale(&parent, &name);
     let tmp = parent.join(format!(".{name}.kubeward-tmp-{}", std::process::id()));
-    let result = fill(&tmp, files).and_then(|()| swap_in(&tmp, dir, &parent, &name, existing));
-    if result.is_err() {
+    let result = atomic::fill(&tmp, files)
+        .map_err(|(path, source)| OutputError::Io { path, source })
+        .and_then(|()| {
+            before_swap();
+            swap_in(&tmp, dir, &parent, &name, replace)
+        });
+    if tmp.exists() {
         let _ = std::fs::remove_dir_all(&tmp);
     }
     result
+}
+
+/// Whether `dir` is there to be replaced (`false`: it is missing or empty), or why it
+/// must not be written.
+fn inspect(dir: &Path, force: bool, inputs: &[&Path]) -> Result<bool, OutputError> {
+    match std::fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => Err(OutputError::NotADirectory(dir.into())),
+        Ok(_) => {
+            refuse_inputs(dir, inputs)?;
+            let empty = std::fs::read_dir(dir)
+                .map_err(io_err(dir))?
+                .next()
+                .is_none();
+            if empty {
+                return Ok(false);
+            }
+            if !force {
+                return Err(OutputError::NotEmpty(dir.into()));
+            }
+            refuse_special(dir)?;
+            Ok(true)
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(io_err(dir)(e)),
+    }
+}
+
+/// Never write into a directory that is, or contains, an input of the run.
+fn refuse_inputs(dir: &Path, inputs: &[&Path]) -> Result<(), OutputError> {
+    let canon = dir.canonicalize().map_err(io_err(dir))?;
+    for input in inputs {
+        if input.canonicalize().is_ok_and(|i| i.starts_with(&canon)) {
+            return Err(OutputError::HoldsInput {
+                dir: dir.into(),
+                input: input.to_path_buf(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Never replace the working directory, a repository root or the filesystem root.
@@ -134,35 +198,42 @@ fn refuse_special(dir: &Path) -> Result<(), OutputError> {
     Ok(())
 }
 
-fn fill(tmp: &Path, files: &[(String, String)]) -> Result<(), OutputError> {
-    std::fs::create_dir(tmp).map_err(io_err(tmp))?;
-    for (rel, text) in files {
-        let path = tmp.join(rel);
-        if let Some(p) = path.parent() {
-            std::fs::create_dir_all(p).map_err(io_err(p))?;
-        }
-        std::fs::write(&path, text).map_err(io_err(&path))?;
-    }
-    Ok(())
-}
-
+/// Move the filled `tmp` into place. Without `replace` this is one rename, which the
+/// kernel refuses when `dir` is (now) a non-empty directory: anything that appeared since
+/// [`inspect`] survives and the write fails. With `replace` the two directories are
+/// exchanged atomically where the OS can (else renamed twice), then the old one removed.
 fn swap_in(
     tmp: &Path,
     dir: &Path,
     parent: &Path,
     name: &str,
-    existing: bool,
+    replace: bool,
 ) -> Result<(), OutputError> {
-    if !existing {
-        return std::fs::rename(tmp, dir).map_err(io_err(dir));
+    if !replace {
+        std::fs::rename(tmp, dir).map_err(|e| match e.kind() {
+            io::ErrorKind::DirectoryNotEmpty | io::ErrorKind::AlreadyExists => {
+                OutputError::NotEmpty(dir.into())
+            }
+            _ => io_err(dir)(e),
+        })?;
+        return atomic::sync_dir(parent).map_err(io_err(parent));
     }
-    let old = parent.join(format!(".{name}.kubeward-old-{}", std::process::id()));
-    std::fs::rename(dir, &old).map_err(io_err(dir))?;
-    if let Err(e) = std::fs::rename(tmp, dir) {
-        let _ = std::fs::rename(&old, dir);
-        return Err(io_err(dir)(e));
+    match atomic::exchange(tmp, dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::Unsupported => {
+            let old = parent.join(format!(".{name}.kubeward-old-{}", std::process::id()));
+            std::fs::rename(dir, &old).map_err(io_err(dir))?;
+            if let Err(e) = std::fs::rename(tmp, dir) {
+                let _ = std::fs::rename(&old, dir);
+                return Err(io_err(dir)(e));
+            }
+            std::fs::rename(&old, tmp).map_err(io_err(&old))?;
+        }
+        Err(e) => return Err(io_err(dir)(e)),
     }
-    std::fs::remove_dir_all(&old).map_err(io_err(&old))
+    atomic::sync_dir(parent).map_err(io_err(parent))?;
+    // `tmp` now holds the old bundle.
+    std::fs::remove_dir_all(tmp).map_err(io_err(tmp))
 }
 
 #[cfg(test)]
@@ -180,7 +251,7 @@ mod tests {
     fn writes_into_a_new_directory() {
         let t = tempfile::tempdir().unwrap();
         let out = t.path().join("bundle");
-        write_bundle(&out, &files(), false).unwrap();
+        write_bundle(&out, &files(), false, &[]).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("a/x.yaml")).unwrap(),
             "x: 1\n"
@@ -196,7 +267,7 @@ mod tests {
     fn refuses_a_non_empty_directory_without_force() {
         let t = tempfile::tempdir().unwrap();
         std::fs::write(t.path().join("keep.txt"), "mine").unwrap();
-        let err = write_bundle(t.path(), &files(), false).unwrap_err();
+        let err = write_bundle(t.path(), &files(), false, &[]).unwrap_err();
         assert!(matches!(err, OutputError::NotEmpty(_)));
         assert_eq!(
             std::fs::read_to_string(t.path().join("keep.txt")).unwrap(),
@@ -210,10 +281,105 @@ mod tests {
         let out = t.path().join("b");
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join("old.yaml"), "old").unwrap();
-        write_bundle(&out, &files(), true).unwrap();
+        write_bundle(&out, &files(), true, &[]).unwrap();
         assert!(!out.join("old.yaml").exists());
         assert!(out.join("kustomization.yaml").exists());
         assert_eq!(std::fs::read_dir(t.path()).unwrap().count(), 1);
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_file_created_before_the_swap_survives_and_fails_the_write() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("b");
+        std::fs::create_dir(&out).unwrap();
+        let err = write_with(&out, &files(), false, &[], &mut || {
+            std::fs::write(out.join("theirs.txt"), "mine").unwrap();
+        })
+        .unwrap_err();
+        assert!(matches!(err, OutputError::NotEmpty(_)), "{err}");
+        assert_eq!(names(&out), ["theirs.txt"]);
+        assert_eq!(names(t.path()), ["b"], "no temporary or lock left");
+    }
+
+    #[test]
+    fn a_second_writer_is_refused_while_the_first_holds_the_lock() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("b");
+        let mut second = None;
+        write_with(&out, &files(), false, &[], &mut || {
+            second = Some(write_bundle(&out, &files(), true, &[]));
+        })
+        .unwrap();
+        let err = second.unwrap().unwrap_err();
+        assert!(matches!(err, OutputError::Busy(_)), "{err}");
+        assert!(err.to_string().contains("another kubeward is writing"));
+        assert_eq!(names(&out), ["a", "kustomization.yaml"]);
+        assert_eq!(names(t.path()), ["b"], "the lock file is removed");
+    }
+
+    #[test]
+    fn stale_temporaries_of_killed_runs_are_removed() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("b");
+        for stale in [".b.kubeward-tmp-4242/x", ".b.kubeward-old-7/y/z"] {
+            let p = t.path().join(stale);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "old").unwrap();
+        }
+        std::fs::create_dir(t.path().join(".c.kubeward-tmp-1")).unwrap();
+        std::fs::write(t.path().join(".b.kubeward-tmp-notes"), "a file").unwrap();
+        write_bundle(&out, &files(), false, &[]).unwrap();
+        assert_eq!(
+            names(t.path()),
+            [".b.kubeward-tmp-notes", ".c.kubeward-tmp-1", "b"],
+            "only directories of this output's killed runs are removed"
+        );
+    }
+
+    #[test]
+    fn exchange_swaps_two_directories() {
+        let t = tempfile::tempdir().unwrap();
+        let (a, b) = (t.path().join("a"), t.path().join("b"));
+        std::fs::create_dir(&a).unwrap();
+        std::fs::create_dir(&b).unwrap();
+        std::fs::write(a.join("in-a"), "").unwrap();
+        match atomic::exchange(&a, &b) {
+            Ok(()) => {
+                assert_eq!(names(&a), Vec::<String>::new());
+                assert_eq!(names(&b), ["in-a"]);
+            }
+            Err(e) => assert_eq!(e.kind(), io::ErrorKind::Unsupported, "{e}"),
+        }
+        if cfg!(target_os = "linux") {
+            assert_eq!(names(&b), ["in-a"], "Linux exchanges atomically");
+        }
+    }
+
+    #[test]
+    fn force_never_replaces_a_directory_holding_an_input() {
+        let t = tempfile::tempdir().unwrap();
+        let proj = t.path().join("proj");
+        std::fs::create_dir_all(proj.join("tpl/app")).unwrap();
+        std::fs::write(proj.join("kubeward.yaml"), "version: 1").unwrap();
+        let spec = proj.join("kubeward.yaml");
+        let tpl = proj.join("tpl");
+        for (dir, input) in [(&proj, &spec), (&proj, &tpl), (&tpl, &tpl)] {
+            let err = write_bundle(dir, &files(), true, &[Path::new("x.yaml"), input]).unwrap_err();
+            assert!(matches!(err, OutputError::HoldsInput { .. }), "{err}");
+            assert!(err.to_string().contains("an input of this run"), "{err}");
+        }
+        assert!(spec.exists() && tpl.join("app").exists());
+        let sibling = t.path().join("bundle");
+        write_bundle(&sibling, &files(), true, &[&spec, &tpl]).unwrap();
     }
 
     #[test]

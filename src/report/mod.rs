@@ -13,9 +13,11 @@ pub mod flows;
 pub mod json;
 pub mod sarif;
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Severity, render_all};
+use crate::diag::{Diagnostic, Severity, escape, render_all};
 use crate::validate::Report;
 
 /// Counts of one check run.
@@ -76,7 +78,13 @@ fn plural(n: usize, word: &str) -> String {
     }
 }
 
-/// Human output: every finding and skipped document in file order, then the summary line.
+/// Findings of one rule in one file that the text report prints; the rest are counted
+/// in a note (JSON and SARIF list them all).
+pub const SHOWN_PER_RULE_AND_FILE: usize = 20;
+
+/// Human output: the findings (at most [`SHOWN_PER_RULE_AND_FILE`] per rule and file)
+/// and skipped documents in file order, a note per rule and file with findings left
+/// out, then the summary line.
 pub fn text(report: &Report, files: &[(String, String)]) -> String {
     let source = |name: &str| {
         files
@@ -84,11 +92,15 @@ pub fn text(report: &Report, files: &[(String, String)]) -> String {
             .find(|(n, _)| n == name)
             .map(|(_, t)| t.as_str())
     };
-    let mut items: Vec<(&str, Option<_>, Diagnostic)> = report
-        .findings
-        .iter()
-        .map(|f| (f.file.as_str(), f.pos, f.to_diagnostic(source(&f.file))))
-        .collect();
+    let mut shown: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut items: Vec<(&str, Option<_>, Diagnostic)> = Vec::new();
+    for f in &report.findings {
+        let n = shown.entry((&f.file, &f.rule)).or_default();
+        *n += 1;
+        if *n <= SHOWN_PER_RULE_AND_FILE {
+            items.push((f.file.as_str(), f.pos, f.to_diagnostic(source(&f.file))));
+        }
+    }
     for s in &report.skipped {
         let mut d = Diagnostic::error(&s.file, Some(s.pos), s.reason.clone()).with_code("skipped");
         d.severity = Severity::Info;
@@ -96,12 +108,23 @@ pub fn text(report: &Report, files: &[(String, String)]) -> String {
     }
     items.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let diags: Vec<Diagnostic> = items.into_iter().map(|(_, _, d)| d).collect();
-    let summary = Summary::new(report, files.len()).line();
-    if diags.is_empty() {
-        format!("{summary}\n")
-    } else {
-        format!("{}\n\n{summary}\n", render_all(&diags))
+    let mut out = render_all(&diags);
+    if !out.is_empty() {
+        out.push_str("\n\n");
     }
+    for ((file, rule), n) in shown {
+        if n > SHOWN_PER_RULE_AND_FILE {
+            out.push_str(&format!(
+                "note: {} more `{}` findings in {} not shown; `--format json` lists them all\n",
+                n - SHOWN_PER_RULE_AND_FILE,
+                escape(rule),
+                escape(file)
+            ));
+        }
+    }
+    out.push_str(&Summary::new(report, files.len()).line());
+    out.push('\n');
+    out
 }
 
 #[cfg(test)]
@@ -154,5 +177,28 @@ mod tests {
             "{out}"
         );
         assert!(out.ends_with("1 document skipped\n"), "{out}");
+    }
+
+    #[test]
+    fn text_caps_findings_per_rule_and_file() {
+        let sa = |i: usize| {
+            format!(
+                "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa{i}\n  namespace: x\n  bad{i}: 1\n"
+            )
+        };
+        let many: String = (0..50).map(sa).collect::<Vec<_>>().join("---\n");
+        let files = vec![("many.yaml".to_string(), many)];
+        let report = validate(&files, &Options::default());
+        assert_eq!(report.count(Severity::Error), 50);
+        let out = text(&report, &files);
+        assert_eq!(
+            out.matches("error[schema]").count(),
+            SHOWN_PER_RULE_AND_FILE
+        );
+        assert!(
+            out.contains("note: 30 more `schema` findings in many.yaml not shown; `--format json` lists them all\n"),
+            "{out}"
+        );
+        assert!(out.ends_with("50 errors, 0 warnings, 0 info\n"), "{out}");
     }
 }

@@ -149,7 +149,7 @@ pub fn parse(file: &str, text: &str) -> Result<LoadedSpec, Vec<Diagnostic>> {
 /// Read and parse a spec file.
 pub fn load(path: &std::path::Path) -> Result<LoadedSpec, Vec<Diagnostic>> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let text = crate::input::read_file(path).map_err(|e| {
         vec![
             Diagnostic::error(&file, None, format!("cannot read the spec: {e}"))
                 .with_help("pass the spec file with `-f FILE`; `kubeward init` writes one"),
@@ -166,7 +166,8 @@ fn serde_error(file: &str, text: &str, e: &serde_yaml::Error) -> Diagnostic {
         Some(i) => raw[..i].to_string(),
         None => raw.clone(),
     };
-    let pos = e.location().map(|l| Pos::new(l.line(), l.column()));
+    // serde_yaml also breaks lines at NEL, LS and PS; count them as the snippet does.
+    let pos = e.location().map(|l| crate::source::pos_at(text, l.index()));
     Diagnostic::error(file, pos, message.clone())
         .with_source(text)
         .with_help(help_for(&message))

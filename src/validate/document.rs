@@ -3,7 +3,7 @@
 use serde::Deserialize;
 
 use crate::diag::Pos;
-use crate::source::{PosIndex, index_documents};
+use crate::source::{PosIndex, index_documents, pos_at};
 
 /// One YAML document of a manifest file.
 #[derive(Debug, Clone)]
@@ -115,9 +115,7 @@ pub fn parse_documents(file: &str, text: &str) -> Result<Vec<Document>, SyntaxEr
     {
         let value = serde_yaml::Value::deserialize(de).map_err(|e| SyntaxError {
             file: file.into(),
-            pos: e
-                .location()
-                .map_or(pos.start, |l| Pos::new(l.line(), l.column())),
+            pos: e.location().map_or(pos.start, |l| pos_at(text, l.index())),
             message: e.to_string(),
         })?;
         if !value.is_null() {

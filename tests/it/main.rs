@@ -2,18 +2,25 @@
 //! hostile input.
 
 mod access;
+mod amplification;
 mod architecture;
 mod check;
 mod cli;
+mod corpus;
+mod empty;
 mod errors;
 mod examples;
 mod flows;
 mod hostile;
 mod init;
+mod limits;
 mod logging;
 mod mentions;
+mod output_dir;
 mod pipeline;
 mod property;
 mod robust;
 mod rules;
+mod stdout;
 mod support;
+mod terminal;
