@@ -14,5 +14,6 @@ mod logging;
 mod mentions;
 mod pipeline;
 mod property;
+mod quota;
 mod rules;
 mod support;
