@@ -7,6 +7,7 @@ mod check;
 mod cli;
 mod errors;
 mod examples;
+mod exemptions;
 mod flows;
 mod hostile;
 mod init;
