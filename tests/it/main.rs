@@ -14,6 +14,7 @@ mod init;
 mod logging;
 mod mentions;
 mod pipeline;
+mod pod_kinds;
 mod property;
 mod quota;
 mod rules;
