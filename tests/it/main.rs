@@ -12,6 +12,7 @@ mod flows;
 mod hostile;
 mod init;
 mod logging;
+mod meaning;
 mod mentions;
 mod pipeline;
 mod pod_kinds;
