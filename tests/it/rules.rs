@@ -103,7 +103,35 @@ fn fail_fixtures_trigger_their_rule_and_pass_fixtures_do_not() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// The checked-in catalogue: `tests/fixtures/rule-ids.txt`, one id a line, `#` comments.
+fn pinned_ids() -> Vec<String> {
+    std::fs::read_to_string(root().join("tests/fixtures/rule-ids.txt"))
+        .expect("tests/fixtures/rule-ids.txt exists")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
 #[test]
-fn the_catalogue_has_at_least_sixty_rules() {
-    assert!(RULES.len() >= 60, "{} rules", RULES.len());
+fn the_catalogue_is_exactly_the_pinned_list_of_rule_ids() {
+    let pinned = pinned_ids();
+    let actual: Vec<String> = RULES.iter().map(|r| r.id().to_string()).collect();
+    let removed: Vec<&String> = pinned.iter().filter(|id| !actual.contains(id)).collect();
+    let added: Vec<&String> = actual.iter().filter(|id| !pinned.contains(id)).collect();
+    assert!(
+        removed.is_empty() && added.is_empty() && pinned == actual,
+        "the rule catalogue differs from tests/fixtures/rule-ids.txt\n\
+         gone from the catalogue: {removed:?}\n\
+         not in the file: {added:?}\n\
+         Users' exemptions, --skip and SARIF results name rule ids: removing or renaming a \
+         rule is a deliberate change that needs a CHANGELOG.md line (under Changed or \
+         Removed) and an update of tests/fixtures/rule-ids.txt (in catalogue order). \
+         Adding a rule needs the file updated too."
+    );
+    let mut unique = pinned.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), pinned.len(), "an id is listed twice");
 }

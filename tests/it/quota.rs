@@ -1,0 +1,156 @@
+//! Quota arithmetic at its edges: `render` refuses a pod quota with no room for the surge
+//! pod, and `check`'s `quota-fit` counts the rolling-update surge as Kubernetes does
+//! (a percentage rounds up, a number is taken as is, the default is 25 %, and
+//! `maxUnavailable` never adds a pod).
+
+use kubeward::validate::{Options, validate};
+
+use crate::support::app_spec;
+
+/// The spec errors of `text` (none: an empty list).
+fn spec_errors(text: &str) -> Vec<kubeward::diag::Diagnostic> {
+    match kubeward::resolve::parse_resolved("test.yaml", text) {
+        Ok(_) => Vec::new(),
+        Err(d) => d
+            .into_iter()
+            .filter(|d| d.severity == kubeward::diag::Severity::Error)
+            .collect(),
+    }
+}
+
+/// A one-app spec with `replicas` and a namespace quota of `pods`.
+fn spec_with(replicas: u32, pods: u32) -> String {
+    app_spec(&format!("    replicas: {replicas}\n")).replace(
+        "- name: shop",
+        &format!("- name: shop\n    quota: {{ pods: {pods} }}"),
+    )
+}
+
+#[test]
+fn render_refuses_a_pod_quota_equal_to_replicas_for_want_of_the_surge_pod() {
+    let errs = spec_errors(&spec_with(3, 3));
+    assert_eq!(errs.len(), 1, "{}", kubeward::diag::render_all(&errs));
+    assert_eq!(
+        errs[0].message,
+        "the apps of namespace `shop` need 4 pods but the quota allows 3"
+    );
+    let help = errs[0].help.as_deref().unwrap();
+    assert!(help.contains("`web`: 4 pods"), "{help}");
+    assert!(help.contains("surge"), "{help}");
+}
+
+#[test]
+fn render_accepts_a_pod_quota_of_replicas_plus_the_surge_pod() {
+    let errs = spec_errors(&spec_with(3, 4));
+    assert!(errs.is_empty(), "{}", kubeward::diag::render_all(&errs));
+}
+
+/// A namespace quota of `pods` and a Deployment of `replicas` with `strategy` (YAML
+/// mapping text, or empty for none).
+fn manifests(pods: u32, replicas: u32, strategy: &str) -> String {
+    let strategy = if strategy.is_empty() {
+        String::new()
+    } else {
+        format!("  strategy: {strategy}\n")
+    };
+    format!(
+        "apiVersion: v1\nkind: ResourceQuota\nmetadata: {{ name: compute, namespace: shop }}\nspec:\n  hard: {{ pods: \"{pods}\" }}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{ name: web, namespace: shop }}\nspec:\n  replicas: {replicas}\n{strategy}  selector: {{ matchLabels: {{ app: web }} }}\n  template:\n    metadata: {{ labels: {{ app: web }} }}\n    spec:\n      containers: [{{ name: web, image: registry.example.com/web:1.0 }}]\n"
+    )
+}
+
+/// The `quota-fit` messages for `text`.
+fn quota_fit(text: &str) -> Vec<String> {
+    let report = validate(&[("q.yaml".into(), text.into())], &Options::default());
+    let schema: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "schema")
+        .collect();
+    assert!(schema.is_empty(), "{schema:?}");
+    report
+        .findings
+        .into_iter()
+        .filter(|f| f.rule == "quota-fit")
+        .map(|f| {
+            assert_eq!(f.path.as_deref(), Some("spec.hard[\"pods\"]"));
+            f.message
+        })
+        .collect()
+}
+
+/// The peak `quota-fit` counts: the quota of `peak` fits, one less does not, and the
+/// message names the peak.
+fn assert_peak(replicas: u32, strategy: &str, peak: u32) {
+    let at = format!("replicas {replicas}, strategy {strategy:?}");
+    let fits = quota_fit(&manifests(peak, replicas, strategy));
+    assert!(
+        fits.is_empty(),
+        "{at}: a quota of {peak} pods fits: {fits:?}"
+    );
+    let over = quota_fit(&manifests(peak - 1, replicas, strategy));
+    assert_eq!(
+        over,
+        [format!(
+            "the workloads of namespace `shop` need {peak} pods at peak but the quota allows {} (Deployment web: {peak})",
+            peak - 1
+        )],
+        "{at}"
+    );
+}
+
+#[test]
+fn a_percentage_surge_rounds_up_with_odd_replicas() {
+    // 50 % of 3 is 1.5: Kubernetes creates 2 surge pods.
+    assert_peak(3, "{ rollingUpdate: { maxSurge: \"50%\" } }", 5);
+    // 10 % of 5 is 0.5: one surge pod.
+    assert_peak(
+        5,
+        "{ type: RollingUpdate, rollingUpdate: { maxSurge: \"10%\" } }",
+        6,
+    );
+    // 34 % of 3 is 1.02: two surge pods.
+    assert_peak(3, "{ rollingUpdate: { maxSurge: \"34%\" } }", 5);
+}
+
+#[test]
+fn max_unavailable_never_adds_a_pod_whatever_it_rounds_to() {
+    // 50 % of 3 unavailable rounds down to 1; the peak is still replicas plus the surge.
+    assert_peak(
+        3,
+        "{ rollingUpdate: { maxSurge: \"50%\", maxUnavailable: \"50%\" } }",
+        5,
+    );
+    assert_peak(
+        5,
+        "{ rollingUpdate: { maxSurge: 0, maxUnavailable: \"50%\" } }",
+        5,
+    );
+}
+
+#[test]
+fn a_numeric_surge_is_taken_as_is() {
+    assert_peak(
+        3,
+        "{ rollingUpdate: { maxSurge: 2, maxUnavailable: 0 } }",
+        5,
+    );
+    assert_peak(
+        3,
+        "{ rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }",
+        3,
+    );
+}
+
+#[test]
+fn the_default_surge_is_25_percent_rounded_up() {
+    // 25 % of 5 is 1.25: two surge pods, with or without a rollingUpdate block.
+    assert_peak(5, "", 7);
+    assert_peak(5, "{ type: RollingUpdate }", 7);
+    assert_peak(5, "{ rollingUpdate: { maxUnavailable: 1 } }", 7);
+    assert_peak(4, "", 5);
+}
+
+#[test]
+fn recreate_has_no_surge() {
+    assert_peak(3, "{ type: Recreate }", 3);
+}
