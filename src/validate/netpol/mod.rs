@@ -23,7 +23,7 @@ mod universe;
 #[cfg(test)]
 mod tests;
 
-pub use eval::{Allow, Connection, Matrix, evaluate};
+pub use eval::{Allow, Connection, Evaluation, Matrix, evaluate};
 pub use policy::{Peer, Policy, Rule, parse_cidr};
 pub use ports::PortSet;
 pub use regions::Regions;

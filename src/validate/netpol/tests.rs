@@ -195,6 +195,7 @@ fn except_cuts_the_block_and_ip_blocks_never_match_pods() {
         &Extras {
             namespaces: Vec::new(),
             cidrs: vec!["10.1.2.0/24".into(), "10.9.0.0/16".into()],
+            policy_pods: false,
         },
     );
     assert_eq!(
