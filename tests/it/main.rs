@@ -12,6 +12,7 @@ mod hostile;
 mod init;
 mod logging;
 mod mentions;
+mod netrules;
 mod pipeline;
 mod property;
 mod rules;

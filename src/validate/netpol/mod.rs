@@ -12,6 +12,8 @@
 //! carry `kubernetes.io/metadata.name`. Anything the API server would refuse allows
 //! nothing.
 
+pub mod coverage;
+pub mod dns;
 mod eval;
 pub mod lint;
 mod policy;
