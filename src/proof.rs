@@ -95,7 +95,11 @@ pub fn extras(model: &Model) -> Extras {
         }
         namespaces.extend(l.metrics_from.iter().cloned());
     }
-    Extras { namespaces, cidrs }
+    Extras {
+        namespaces,
+        cidrs,
+        policy_pods: false,
+    }
 }
 
 /// The differences between what `docs` allow and what `model` declares; empty when

@@ -20,3 +20,55 @@ pub const EXEMPT: &str = "kubeward.dev/exempt";
 pub const POD_SECURITY_EXEMPTION: &str = "kubeward.dev/pod-security-exemption";
 /// Prefix of the Pod Security Admission labels (`enforce`, `audit`, `warn` and `-version`).
 pub const POD_SECURITY_PREFIX: &str = "pod-security.kubernetes.io/";
+
+/// Labels a controller adds to the pods it creates, by the controller's kind: they are
+/// on every real pod although never in the template, with values chosen at run time
+/// (`pod-template-hash`, a StatefulSet pod's name…). A key ending in `/` stands for
+/// every key with that prefix.
+pub fn controller_labels(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "Deployment" | "ReplicaSet" => &["pod-template-hash"],
+        "StatefulSet" => &[
+            "controller-revision-hash",
+            "statefulset.kubernetes.io/pod-name",
+            "apps.kubernetes.io/pod-index",
+        ],
+        "DaemonSet" => &["controller-revision-hash", "pod-template-generation"],
+        "Job" | "CronJob" => &["batch.kubernetes.io/", "job-name", "controller-uid"],
+        _ => &[],
+    }
+}
+
+/// Whether the controller of `kind` adds the label `key` to its pods.
+pub fn added_by_controller(kind: &str, key: &str) -> bool {
+    controller_labels(kind)
+        .iter()
+        .any(|k| match k.strip_suffix('/') {
+            Some(_) => key.len() > k.len() && key.starts_with(k),
+            None => *k == key,
+        })
+}
+
+/// Whether some controller adds the label `key` to its pods.
+pub fn controller_added(key: &str) -> bool {
+    ["Deployment", "StatefulSet", "DaemonSet", "Job"]
+        .iter()
+        .any(|kind| added_by_controller(kind, key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controller_labels_follow_the_kind() {
+        assert!(added_by_controller("Deployment", "pod-template-hash"));
+        assert!(!added_by_controller("StatefulSet", "pod-template-hash"));
+        assert!(added_by_controller("Job", "batch.kubernetes.io/job-name"));
+        assert!(added_by_controller("CronJob", "job-name"));
+        assert!(!added_by_controller("Job", "batch.kubernetes.io/"));
+        assert!(!added_by_controller("Pod", "pod-template-hash"));
+        assert!(controller_added("statefulset.kubernetes.io/pod-name"));
+        assert!(!controller_added("app"));
+    }
+}

@@ -18,6 +18,7 @@ mod limits;
 mod logging;
 mod meaning;
 mod mentions;
+mod netrules;
 mod output_dir;
 mod pipeline;
 mod pod_kinds;

@@ -98,29 +98,80 @@ impl Matrix {
 
 /// Evaluate the NetworkPolicies of `docs` over their workloads and the stand-ins.
 pub fn evaluate(docs: &[Document], extras: &Extras) -> Matrix {
-    let policies: Vec<Policy> = docs
-        .iter()
-        .enumerate()
-        .filter_map(|(i, d)| Policy::parse(i, d))
-        .collect();
-    let universe = Universe::build(docs, &policies, extras);
-    let mut state = State::new(universe.pods.len());
-    for (pi, p) in policies.iter().enumerate() {
-        state.apply(&universe, pi, p);
+    Evaluation::new(docs, extras).matrix()
+}
+
+/// The policies applied to the world, before any matrix is drawn: which pods are
+/// isolated, and what one endpoint may open to another. The `check` rules ask it
+/// questions; [`Evaluation::matrix`] draws every connection.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub universe: Universe,
+    pub policies: Vec<Policy>,
+    state: State,
+}
+
+impl Evaluation {
+    /// Apply the NetworkPolicies of `docs` to their workloads and the stand-ins.
+    pub fn new(docs: &[Document], extras: &Extras) -> Evaluation {
+        let policies: Vec<Policy> = docs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, d)| Policy::parse(i, d))
+            .collect();
+        let universe = Universe::build(docs, &policies, extras);
+        let mut state = State::new(universe.pods.len());
+        for (pi, p) in policies.iter().enumerate() {
+            state.apply(&universe, pi, p);
+        }
+        Evaluation {
+            universe,
+            policies,
+            state,
+        }
     }
-    let connections = state.connections(&universe);
-    let (admitted, let_out) = state.sides(&universe);
-    Matrix {
-        universe,
-        policies,
-        connections,
-        admitted,
-        let_out,
-        isolated: state.isolated,
+
+    /// Whether pod `pod` is isolated for (ingress, egress).
+    pub fn isolated(&self, pod: usize) -> (bool, bool) {
+        self.state
+            .isolated
+            .get(pod)
+            .copied()
+            .unwrap_or((false, false))
+    }
+
+    /// What `from` may open to `to`: the ports both the sender's egress and the
+    /// receiver's ingress allow, and the policies that allow them.
+    pub fn allowed(&self, from: Endpoint, to: Endpoint) -> Allow {
+        let valid = |e: Endpoint| match e {
+            Endpoint::Pod(p) => p < self.universe.pods.len(),
+            Endpoint::Region(r) => r < self.universe.regions.len(),
+            Endpoint::Any => false,
+        };
+        if !valid(from) || !valid(to) {
+            return Allow::default();
+        }
+        self.state
+            .egress_of(&self.universe, from, to)
+            .intersect(&self.state.ingress_of(from, to))
+    }
+
+    /// Every allowed connection, and each side of the workloads' pods on its own.
+    pub fn matrix(self) -> Matrix {
+        let connections = self.state.connections(&self.universe);
+        let (admitted, let_out) = self.state.sides(&self.universe);
+        Matrix {
+            universe: self.universe,
+            policies: self.policies,
+            connections,
+            admitted,
+            let_out,
+            isolated: self.state.isolated,
+        }
     }
 }
 
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 struct State {
     isolated: Vec<(bool, bool)>,
     ingress: HashMap<(Endpoint, usize), Allow>,

@@ -1,7 +1,9 @@
 //! The `netpol-*` rules that need the whole input at once (Namespaces of every
-//! namespace, the evaluator's reading of each peer). They are listed in the catalogue
-//! like every rule; their findings are produced here, in one pass over the input.
+//! namespace, the evaluator's reading of each peer, which pods are isolated and what
+//! they may reach). They are listed in the catalogue like every rule; their findings
+//! are produced here, from one evaluation of the input shared by all of them.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashSet};
 
 use serde_yaml::Value;
@@ -10,7 +12,11 @@ use crate::k8s::keys;
 use crate::validate::rules::find;
 use crate::validate::{Document, Finding};
 
+use super::coverage::{SELECTS_EVERY_POD, TARGETS_PODS, open_pods, untargeted};
+use super::dns::{self, DNS_ADDRESS_RANGES, DNS_EGRESS};
+use super::eval::Evaluation;
 use super::policy::{Peer, Policy, Rule};
+use super::universe::Extras;
 
 /// Id of the rule for peers that OR a namespace selector and a pod selector.
 pub const PEER_OR_TRAP: &str = "netpol-peer-or-trap";
@@ -19,15 +25,54 @@ pub const NAMESPACE_LABEL: &str = "netpol-namespace-label-exists";
 
 /// Findings of the whole-input rules that `skip` does not turn off.
 pub fn run(docs: &[Document], skip: &BTreeSet<String>) -> Vec<Finding> {
-    let policies: Vec<Policy> = docs
-        .iter()
+    let on = |id: &str| !skip.contains(id);
+    let eval = [SELECTS_EVERY_POD, TARGETS_PODS, DNS_EGRESS]
+        .into_iter()
+        .any(on)
+        .then(|| Evaluation::new(docs, &extras()));
+    let mut out = Vec::new();
+    if let Some(eval) = &eval {
+        if on(SELECTS_EVERY_POD) {
+            out.extend(open_pods(eval, docs));
+        }
+        if on(TARGETS_PODS) {
+            out.extend(untargeted(eval, docs));
+        }
+        if on(DNS_EGRESS) {
+            out.extend(dns::findings(eval, docs));
+        }
+    }
+    let policies = match &eval {
+        Some(e) => Cow::Borrowed(&e.policies),
+        None => Cow::Owned(parse_policies(docs)),
+    };
+    out.extend(peer_rules(docs, &policies, skip));
+    out
+}
+
+/// What `check` adds to the input: the DNS address ranges, and a pod for each policy
+/// that selects none, so that a policy read without its workloads is judged.
+fn extras() -> Extras {
+    Extras {
+        namespaces: Vec::new(),
+        cidrs: DNS_ADDRESS_RANGES.iter().map(|c| c.to_string()).collect(),
+        policy_pods: true,
+    }
+}
+
+fn parse_policies(docs: &[Document]) -> Vec<Policy> {
+    docs.iter()
         .enumerate()
         .filter_map(|(i, d)| Policy::parse(i, d))
-        .collect();
+        .collect()
+}
+
+/// `netpol-peer-or-trap` and `netpol-namespace-label-exists`, peer by peer.
+fn peer_rules(docs: &[Document], policies: &[Policy], skip: &BTreeSet<String>) -> Vec<Finding> {
     let labels = namespace_label_keys(docs);
     let mut out = Vec::new();
-    for p in &policies {
-        let doc = &docs[p.doc];
+    for p in policies {
+        let Some(doc) = docs.get(p.doc) else { continue };
         for (dir, peers, rules) in [("ingress", "from", &p.ingress), ("egress", "to", &p.egress)] {
             for (i, rule) in rules.iter().flatten().enumerate() {
                 let at = format!("spec.{dir}[{i}].{peers}");
@@ -110,7 +155,8 @@ fn missing_labels(rule: &Rule, at: &str, carried: &HashSet<String>) -> Vec<(Stri
     out
 }
 
-fn finding(id: &str, doc: &Document, path: &str, message: String) -> Finding {
+/// A finding of rule `id` on `doc` at `path`, with the rule's severity and fix.
+pub fn finding(id: &str, doc: &Document, path: &str, message: String) -> Finding {
     let rule = find(id);
     Finding {
         rule: id.into(),

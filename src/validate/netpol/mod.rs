@@ -12,6 +12,8 @@
 //! carry `kubernetes.io/metadata.name`. Anything the API server would refuse allows
 //! nothing.
 
+pub mod coverage;
+pub mod dns;
 mod eval;
 pub mod lint;
 mod policy;
@@ -23,7 +25,7 @@ mod universe;
 #[cfg(test)]
 mod tests;
 
-pub use eval::{Allow, Connection, Matrix, evaluate};
+pub use eval::{Allow, Connection, Evaluation, Matrix, evaluate};
 pub use policy::{Peer, Policy, Rule, parse_cidr};
 pub use ports::PortSet;
 pub use regions::Regions;

@@ -76,6 +76,11 @@ impl Regions {
         self.nodes.is_empty()
     }
 
+    /// The block a region is cut from (the region is this block minus its children's).
+    pub fn cidr(&self, region: usize) -> Option<&Cidr> {
+        self.nodes.get(region).map(|n| &n.cidr)
+    }
+
     /// The regions inside `cidr` and outside every `except` (all of them must be known).
     pub fn covered(&self, cidr: &Cidr, except: &[Cidr]) -> Vec<usize> {
         let mut out = Vec::new();

@@ -170,6 +170,42 @@ impl Selector {
             .map(|e| e.values.iter().map(String::as_str).collect())
     }
 
+    /// The selector without its terms on the keys `drop` names.
+    pub fn without_keys(&self, drop: impl Fn(&str) -> bool) -> Selector {
+        Selector {
+            labels: self
+                .labels
+                .iter()
+                .filter(|(k, _)| !drop(k))
+                .cloned()
+                .collect(),
+            exprs: self
+                .exprs
+                .iter()
+                .filter(|e| !drop(&e.key))
+                .cloned()
+                .collect(),
+            valid: self.valid,
+        }
+    }
+
+    /// Whether some key of a term is one `key` names.
+    pub fn mentions(&self, key: impl Fn(&str) -> bool) -> bool {
+        self.labels.iter().any(|(k, _)| key(k)) || self.exprs.iter().any(|e| key(&e.key))
+    }
+
+    /// Whether the selector may select a pod with `labels` plus the keys `added` names,
+    /// whose values are not known: a term on such a key holds unless it is
+    /// `DoesNotExist`.
+    pub fn may_match(&self, labels: &Labels, added: impl Fn(&str) -> bool) -> bool {
+        let known = self.without_keys(&added);
+        known.matches(labels)
+            && self
+                .exprs
+                .iter()
+                .all(|e| !added(&e.key) || e.op != Op::DoesNotExist)
+    }
+
     /// Labels that this selector selects, when there are any: the stand-in of a pod or
     /// namespace the selector was written for.
     pub fn satisfying(&self) -> Option<Labels> {
@@ -229,6 +265,21 @@ mod tests {
         );
         assert_eq!(s.pinned("env"), Some(vec!["prod", "stage"]));
         assert!(sel("{}").is_empty() && sel("{}").matches(&Labels::new()));
+    }
+
+    #[test]
+    fn unknown_added_labels_may_match_unless_required_absent() {
+        let hash = |k: &str| k == "pod-template-hash";
+        let web = labels(&[("app", "web")]);
+        let s = sel("matchLabels: {app: web, pod-template-hash: 5d4f8c7b9}");
+        assert!(!s.matches(&web) && s.may_match(&web, hash));
+        assert!(!s.may_match(&labels(&[("app", "api")]), hash));
+        assert!(!s.may_match(&web, |_| false));
+        let absent = sel("matchExpressions: [{key: pod-template-hash, operator: DoesNotExist}]");
+        assert!(absent.matches(&web) && !absent.may_match(&web, hash));
+        let any = sel("matchExpressions: [{key: pod-template-hash, operator: NotIn, values: [x]}]");
+        assert!(any.may_match(&web, hash) && s.mentions(hash) && !sel("{}").mentions(hash));
+        assert!(s.without_keys(hash).matches(&web));
     }
 
     #[test]

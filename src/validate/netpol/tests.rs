@@ -195,6 +195,7 @@ fn except_cuts_the_block_and_ip_blocks_never_match_pods() {
         &Extras {
             namespaces: Vec::new(),
             cidrs: vec!["10.1.2.0/24".into(), "10.9.0.0/16".into()],
+            policy_pods: false,
         },
     );
     assert_eq!(
@@ -305,4 +306,80 @@ fn garbage_allows_nothing_and_does_not_panic() {
         &Extras::default(),
     );
     assert_eq!(lines(&m), ["a/web → any any port"]);
+}
+
+/// kube-dns (the stand-in) from `a/web`, whose egress allows `ports`.
+fn dns_from_web(ports: &str) -> PortSet {
+    let docs = [
+        deploy("a", "web", &[]),
+        policy("a", "deny", DENY),
+        policy(
+            "a",
+            "dns",
+            &format!(
+                "  podSelector: {{}}\n  policyTypes: [Egress]\n  egress:\n    - ports: {ports}\n"
+            ),
+        ),
+    ]
+    .join("---\n");
+    let e = Evaluation::new(
+        &parse_documents("t.yaml", &docs).unwrap(),
+        &Extras::default(),
+    );
+    let web = e.universe.workload("a", "web").unwrap();
+    let kube_system = e.universe.namespace(DNS_NAMESPACE).unwrap();
+    let dns = e.universe.pods_in(kube_system).find(|p| {
+        e.universe.pods[*p]
+            .labels
+            .get(DNS_LABEL.0)
+            .map(String::as_str)
+            == Some(DNS_LABEL.1)
+    });
+    assert_eq!(e.isolated(web), (true, true));
+    e.allowed(Endpoint::Pod(web), Endpoint::Pod(dns.unwrap()))
+        .ports
+}
+
+#[test]
+fn allowed_answers_one_pair_with_named_ports_resolved_at_the_receiver() {
+    let both = "[{port: dns, protocol: UDP}, {port: dns-tcp, protocol: TCP}]";
+    assert_eq!(dns_from_web(both).to_string(), "TCP 53; UDP 53");
+    assert!(
+        dns_from_web("[{port: dns}]").is_empty(),
+        "`dns` is the UDP port"
+    );
+    assert_eq!(
+        dns_from_web("[{port: 53, protocol: UDP}]").to_string(),
+        "UDP 53"
+    );
+}
+
+#[test]
+fn policy_pods_stand_for_what_a_lone_policy_was_written_for() {
+    let docs = policy(
+        "a",
+        "web",
+        "  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Egress]\n",
+    );
+    let docs = parse_documents("t.yaml", &docs).unwrap();
+    let without = Evaluation::new(&docs, &Extras::default());
+    let a = without.universe.namespace("a").unwrap();
+    assert_eq!(without.universe.pods_in(a).count(), 0);
+    let with = Evaluation::new(
+        &docs,
+        &Extras {
+            policy_pods: true,
+            ..Extras::default()
+        },
+    );
+    let a = with.universe.namespace("a").unwrap();
+    let pods: Vec<usize> = with.universe.pods_in(a).collect();
+    assert_eq!(pods.len(), 1);
+    assert_eq!(with.universe.show(Endpoint::Pod(pods[0])), "a/[app=web]");
+    assert_eq!(with.isolated(pods[0]), (false, true));
+    assert!(
+        with.allowed(Endpoint::Any, Endpoint::Pod(99))
+            .ports
+            .is_empty()
+    );
 }

@@ -33,6 +33,10 @@ pub const DNS_LABEL: (&str, &str) = ("k8s-app", "kube-dns");
 pub struct Extras {
     pub namespaces: Vec<String>,
     pub cidrs: Vec<String>,
+    /// Add, for each policy that selects no pod, a pod with the labels its selector asks
+    /// for (the pod it was written for), so a policy read without its workloads can
+    /// still be judged. `check` asks for them; the matrix of `flows` and the proof do not.
+    pub policy_pods: bool,
 }
 
 /// Where a namespace comes from.
@@ -162,6 +166,9 @@ impl Universe {
             }
         }
         u.stand_ins(&peers);
+        if extras.policy_pods {
+            u.policy_pods(policies);
+        }
         u.regions = Regions::new(cidrs(policies, extras));
         u
     }
@@ -281,6 +288,19 @@ impl Universe {
                 {
                     self.add_pod(ns, None, labels, Vec::new());
                 }
+            }
+        }
+    }
+
+    fn policy_pods(&mut self, policies: &[Policy]) {
+        for p in policies {
+            let Some(ns) = self.namespace(&p.namespace) else {
+                continue;
+            };
+            if self.select_pods(ns, &p.selector).is_empty()
+                && let Some(labels) = p.selector.satisfying()
+            {
+                self.add_pod(ns, None, labels, Vec::new());
             }
         }
     }

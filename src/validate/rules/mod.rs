@@ -15,7 +15,7 @@ mod quota;
 mod rbac;
 mod rbac_admin;
 mod rbac_bindings;
-mod select;
+pub(crate) mod select;
 mod service;
 mod workload;
 

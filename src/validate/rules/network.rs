@@ -1,12 +1,10 @@
 //! NetworkPolicy rules: a default deny per namespace, every pod isolated, DNS egress
-//! kept open, policies that select pods, and rules that allow everything.
+//! kept open, policies that select pods, and rules that allow everything. The rules
+//! that read the evaluator get their findings from [`crate::validate::netpol::lint`].
 
 use serde_yaml::Value;
 
-use super::select::{
-    has_namespace, is_empty_selector, items, ns, of_kind, pod_labels, selects, strings,
-    template_meta_path, workloads,
-};
+use super::select::{is_empty_selector, items, of_kind, strings};
 use super::{Hit, POD_KINDS, get, rule};
 use crate::validate::Document;
 
@@ -75,148 +73,63 @@ rule!(NetpolDefaultDeny {
     },
 });
 
-rule!(NetpolSelectsEveryPod {
+rule!(
+    /// Findings come from [`crate::validate::netpol::coverage`], which reads one evaluation of the input.
+    NetpolSelectsEveryPod {
     id: "netpol-selects-every-pod",
     title: "Every pod is isolated by a NetworkPolicy in both directions",
     severity: Error,
     kinds: POD_KINDS,
-    rationale: "A pod that no policy selects (for ingress, for egress) is open in that direction whatever the other policies say. Scope: reported when the bundle holds the Namespace object or a NetworkPolicy of that namespace.",
-    fix: "add a default-deny policy (`podSelector: {}`, both policy types) to the namespace, or a policy selecting these pods",
+    rationale: "A pod that no policy selects (for ingress, for egress) is open in that direction whatever the other policies say. Judged by the NetworkPolicy evaluator (policyTypes defaults, matchLabels and matchExpressions, the policy's namespace); each direction is reported on its own, at the workload's pod labels. Scope: reported when the input holds the Namespace object or a NetworkPolicy of that namespace.",
+    fix: "add a default-deny policy (`podSelector: {}`, both policy types) to the namespace, or a policy selecting these pods for the direction reported",
     refs: [
         "CKV2_K8S_6",
         "kube-score pod-networkpolicy",
         "kube-linter non-isolated-pod"
     ],
-    check: |doc, all| {
-        let namespace = ns(doc);
-        let policies: Vec<_> = of_kind(all, "NetworkPolicy", namespace).collect();
-        if !has_namespace(all, namespace) && policies.is_empty() {
-            return Vec::new();
-        }
-        let labels = pod_labels(doc);
-        let (i, e) = policies
-            .iter()
-            .filter(|p| selector(&p.value).is_some_and(|s| selects(s, &labels)))
-            .fold((false, false), |(i, e), p| {
-                let (pi, pe) = directions(&p.value);
-                (i || pi, e || pe)
-            });
-        let open: Vec<&str> = [("ingress", i), ("egress", e)]
-            .into_iter()
-            .filter(|(_, ok)| !ok)
-            .map(|(d, _)| d)
-            .collect();
-        (!open.is_empty())
-            .then(|| {
-                Hit::new(
-                    format!("{}.labels", template_meta_path(doc).unwrap_or_default()),
-                    format!(
-                        "no NetworkPolicy isolates these pods for {}",
-                        open.join(" and ")
-                    ),
-                )
-            })
-            .into_iter()
-            .collect()
-    },
+    check: |_, _| Vec::new(),
 });
 
-/// Whether an egress rule allows DNS over (UDP, TCP).
-fn dns_allowed(rule: &Value) -> (bool, bool) {
-    let ports: Vec<_> = items(rule, "ports").map(|(_, p)| p).collect();
-    if ports.is_empty() {
-        return (true, true);
-    }
-    ports.iter().fold((false, false), |(u, t), p| {
-        let proto = p.get("protocol").and_then(Value::as_str).unwrap_or("TCP");
-        let hits = match p.get("port") {
-            None => true,
-            Some(Value::Number(n)) => {
-                let start = n.as_i64().unwrap_or(0);
-                let end = p.get("endPort").and_then(Value::as_i64).unwrap_or(start);
-                (start..=end).contains(&53)
-            }
-            Some(Value::String(name)) => name.contains("dns"),
-            _ => false,
-        };
-        (u || (hits && proto == "UDP"), t || (hits && proto == "TCP"))
-    })
-}
+/// The kinds `netpol-dns-egress` reports on: pods, and policies read without them.
+const POLICIES_AND_PODS: &[&str] = &[
+    "NetworkPolicy",
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+];
 
-rule!(NetpolDnsEgress {
+rule!(
+    /// Findings come from [`crate::validate::netpol::dns`], which reads one evaluation of the input.
+    NetpolDnsEgress {
     id: "netpol-dns-egress",
     title: "Egress isolation leaves DNS open",
     severity: Warning,
-    kinds: &["NetworkPolicy"],
-    rationale: "A policy that isolates egress also blocks name resolution unless some policy allows UDP and TCP port 53; the app then fails on every lookup. DNS counts as allowed by this policy itself, by any select-all policy of the namespace, or by a policy with the same pod selector.",
-    fix: "add an egress rule to the cluster DNS (namespace kube-system, pods k8s-app: kube-dns) on 53/UDP and 53/TCP, e.g. in a select-all `allow-dns` policy",
+    kinds: POLICIES_AND_PODS,
+    rationale: "A pod isolated for egress cannot resolve names unless its policies let it reach DNS on UDP 53 and TCP 53; the app then fails on every lookup (UDP only breaks large answers and retries). Exact: for each pod isolated for egress, the NetworkPolicy evaluator asks whether both its egress and the receiver's ingress allow UDP 53 and TCP 53 to the kube-dns pods (`kube-system`, `k8s-app: kube-dns`; named ports resolve on their `dns` and `dns-tcp` ports) or to an `ipBlock` in a private, shared or link-local range (NodeLocal DNSCache at 169.254.20.10, the DNS Service address). A wrong port, one protocol, or a peer that is not DNS is reported with what is missing. Reported at the workload's pod labels; a policy that selects no workload of the input is judged for the pods it selects, at the policy.",
+    fix: "add an egress rule to the cluster DNS (namespaceSelector `kubernetes.io/metadata.name: kube-system` with podSelector `k8s-app: kube-dns`) on 53/UDP and 53/TCP, e.g. in a select-all `allow-dns` policy; with NodeLocal DNSCache, also to its address (e.g. `ipBlock: {cidr: 169.254.20.10/32}`)",
     refs: ["NetworkPolicy API reference (an empty egress limits all outgoing traffic)"],
-    check: |doc, all| {
-        if !directions(&doc.value).1 {
-            return Vec::new();
-        }
-        let own = selector(&doc.value);
-        let (udp, tcp) = of_kind(all, "NetworkPolicy", ns(doc))
-            .filter(|p| {
-                let s = selector(&p.value);
-                p.name() == doc.name() || s.is_some_and(is_empty_selector) || s == own
-            })
-            .filter(|p| directions(&p.value).1)
-            .flat_map(|p| {
-                items(&p.value["spec"], "egress")
-                    .map(|(_, r)| dns_allowed(r))
-                    .collect::<Vec<_>>()
-            })
-            .fold((false, false), |(u, t), (ru, rt)| (u || ru, t || rt));
-        let missing: Vec<&str> = [("UDP", udp), ("TCP", tcp)]
-            .into_iter()
-            .filter(|(_, ok)| !ok)
-            .map(|(p, _)| p)
-            .collect();
-        (!missing.is_empty())
-            .then(|| {
-                Hit::new(
-                    "spec.policyTypes",
-                    format!(
-                        "egress is isolated but DNS ({} 53) is not allowed",
-                        missing.join(" and ")
-                    ),
-                )
-            })
-            .into_iter()
-            .collect()
-    },
+    check: |_, _| Vec::new(),
 });
 
-rule!(NetpolTargetsPods {
+rule!(
+    /// Findings come from [`crate::validate::netpol::coverage`], which reads one evaluation of the input.
+    NetpolTargetsPods {
     id: "netpol-targets-pods",
     title: "NetworkPolicies select some pod",
     severity: Warning,
     kinds: &["NetworkPolicy"],
-    rationale: "A policy whose selector matches no pod protects nothing: usually a label typo, which leaves the intended pods on the default rules. Scope: reported when the bundle holds a workload of that namespace; select-all policies are never reported.",
+    rationale: "A policy whose selector matches no pod protects nothing: usually a label typo, which leaves the intended pods on the default rules. Judged by the NetworkPolicy evaluator (matchLabels and matchExpressions, in the policy's namespace). Labels that controllers add to real pods but never to templates (`pod-template-hash`, `controller-revision-hash`, `statefulset.kubernetes.io/pod-name`, `batch.kubernetes.io/*`, `job-name`…) are taken to be present, with any value, on the pods of the kinds that add them. Scope: reported when the input holds a workload of that namespace; select-all policies are never reported.",
     fix: "make `spec.podSelector` match the pod template labels of the workload it is written for",
     refs: [
         "kube-score networkpolicy-targets-pod",
         "kube-linter dangling-networkpolicy"
     ],
-    check: |doc, all| {
-        let Some(sel) = selector(&doc.value).filter(|s| !is_empty_selector(s)) else {
-            return Vec::new();
-        };
-        let pods: Vec<_> = workloads(all, ns(doc)).collect();
-        (!pods.is_empty() && !pods.iter().any(|w| selects(sel, &pod_labels(w))))
-            .then(|| {
-                Hit::new(
-                    "spec.podSelector",
-                    format!(
-                        "the selector matches no pod template in namespace `{}`",
-                        ns(doc)
-                    ),
-                )
-            })
-            .into_iter()
-            .collect()
-    },
+    check: |_, _| Vec::new(),
 });
 
 /// Why a rule of `dir` (ingress/egress) lets everything through, if it does.
@@ -296,3 +209,15 @@ rule!(
     ],
     check: |_, _| Vec::new(),
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dns_egress_reports_on_policies_and_every_pod_kind() {
+        let mut expected = vec!["NetworkPolicy"];
+        expected.extend(POD_KINDS);
+        assert_eq!(POLICIES_AND_PODS, expected.as_slice());
+    }
+}
