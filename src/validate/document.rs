@@ -108,6 +108,22 @@ pub fn parse_documents(file: &str, text: &str) -> Result<Vec<Document>, SyntaxEr
         pos,
         message,
     })?;
+    if positions.is_empty() {
+        // The event parser lets some invalid text through (control characters in a
+        // comment); the deserializer does not: report its error instead of "no documents".
+        if let Some(Err(e)) = serde_yaml::Deserializer::from_str(text)
+            .next()
+            .map(serde_yaml::Value::deserialize)
+        {
+            return Err(SyntaxError {
+                file: file.into(),
+                pos: e
+                    .location()
+                    .map_or(Pos::new(1, 1), |l| pos_at(text, l.index())),
+                message: e.to_string(),
+            });
+        }
+    }
     let mut docs = Vec::new();
     for (i, (de, pos)) in serde_yaml::Deserializer::from_str(text)
         .zip(positions)
@@ -143,5 +159,15 @@ mod tests {
     fn syntax_errors_are_reported() {
         let e = parse_documents("f.yaml", "a: [\n").unwrap_err();
         assert_eq!(e.file, "f.yaml");
+    }
+
+    #[test]
+    fn a_control_character_in_a_comment_is_a_syntax_error_not_a_hang() {
+        // Found by the fuzzer: `check` looped forever on this input.
+        let e = parse_documents("f.yaml", "# a \u{1}\u{1}").unwrap_err();
+        assert!(e.message.contains("control characters"), "{}", e.message);
+        let docs: Vec<Vec<crate::validate::schema::SchemaError>> =
+            crate::validate::schema::check_text("# \u{1}", &[]);
+        assert!(docs.is_empty());
     }
 }
