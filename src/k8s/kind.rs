@@ -1,9 +1,10 @@
 //! Object kinds kubeward reasons about: which carry a pod template, which carry ports and
 //! app labels, which manage pods.
 
-/// Kinds that carry a pod template (or are a pod), then Services: the objects that carry
-/// ports and app labels.
-pub const WORKLOADS_AND_SERVICES: &[&str] = &[
+/// NetworkPolicy, the kinds that carry a pod template (or are a pod), then Service: one
+/// list, of which the lists below are slices.
+const POLICY_WORKLOADS_AND_SERVICES: &[&str] = &[
+    "NetworkPolicy",
     "Pod",
     "Deployment",
     "StatefulSet",
@@ -14,6 +15,15 @@ pub const WORKLOADS_AND_SERVICES: &[&str] = &[
     "CronJob",
     "Service",
 ];
+
+/// Kinds that carry a pod template (or are a pod), then Services: the objects that carry
+/// ports and app labels.
+pub const WORKLOADS_AND_SERVICES: &[&str] = POLICY_WORKLOADS_AND_SERVICES.split_at(1).1;
+
+/// NetworkPolicy and the kinds that carry a pod template (or are a pod).
+pub const POLICIES_AND_PODS: &[&str] = POLICY_WORKLOADS_AND_SERVICES
+    .split_at(POLICY_WORKLOADS_AND_SERVICES.len() - 1)
+    .0;
 
 /// Kinds that carry a pod template (or are a pod).
 pub const POD_KINDS: &[&str] = WORKLOADS_AND_SERVICES

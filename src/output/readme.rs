@@ -5,7 +5,6 @@ use std::fmt::Write;
 
 use super::graph::{Graph, Group, Shape};
 use crate::resolve::Model;
-use crate::resolve::access::role_name;
 use crate::resolve::model::{Destination, Flow, LogBackend, Source};
 
 /// Text safe inside a Markdown table cell or a Mermaid label.
@@ -60,18 +59,12 @@ pub fn bundle_readme(model: &Model, files: &[&str]) -> String {
         .iter()
         .flat_map(|ns| ns.access.iter().map(move |g| (ns, g)))
         .map(|(ns, g)| {
-            let narrow = g
-                .resources
-                .as_ref()
-                .map(|r| format!(" ({})", r.join(", ")))
-                .unwrap_or_default();
-            let exec = if g.exec { " + exec" } else { "" };
             format!(
-                "| {} | {:?} {} | {}{narrow}{exec} |",
+                "| {} | {:?} {} | {} |",
                 ns.name,
                 g.subject_kind,
                 esc(&g.subject_name),
-                role_name(g.role)
+                g.label()
             )
         })
         .collect();
@@ -175,16 +168,6 @@ pub fn flow_graph(model: &Model) -> Graph {
 
 /// `TCP 80→8080, 9090`: each declared port, with the port it opens when they differ.
 fn edge_label(flow: &Flow) -> String {
-    let ports: Vec<String> = flow
-        .ports
-        .iter()
-        .map(|p| {
-            if p.declared == p.opened {
-                p.declared.to_string()
-            } else {
-                format!("{}→{}", p.declared, p.opened)
-            }
-        })
-        .collect();
+    let ports: Vec<String> = flow.ports.iter().map(|p| p.label()).collect();
     format!("{} {}", flow.protocol.as_str(), ports.join(", "))
 }

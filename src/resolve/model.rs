@@ -112,6 +112,19 @@ pub struct ContainerDefaults {
     pub max_ephemeral_storage: Option<Quantity>,
 }
 
+impl Grant {
+    /// `read (pods) + exec`: the role, its narrowing and exec, as reviews show it.
+    pub fn label(&self) -> String {
+        let narrow = self
+            .resources
+            .as_ref()
+            .map(|r| format!(" ({})", r.join(", ")))
+            .unwrap_or_default();
+        let exec = if self.exec { " + exec" } else { "" };
+        format!("{}{narrow}{exec}", super::access::role_name(self.role))
+    }
+}
+
 /// One access entry of a namespace, with the Role it becomes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grant {
@@ -277,6 +290,17 @@ pub enum Destination {
     ApiServer {
         cidrs: Vec<String>,
     },
+}
+
+impl FlowPort {
+    /// `80→8080` where a Service port maps to a container port, else `8080`.
+    pub fn label(&self) -> String {
+        if self.declared == self.opened {
+            self.declared.to_string()
+        } else {
+            format!("{}→{}", self.declared, self.opened)
+        }
+    }
 }
 
 /// A port as declared in the flow and as opened: for an app, a Service port resolves to

@@ -3,7 +3,6 @@
 use std::fmt::Write;
 
 use crate::resolve::Model;
-use crate::resolve::access::role_name;
 use crate::resolve::model::{Destination, Source};
 
 /// A short review of a resolved spec, for the confirmation.
@@ -25,18 +24,12 @@ pub fn summary(model: &Model) -> String {
         .iter()
         .flat_map(|ns| {
             ns.access.iter().map(move |g| {
-                let narrow = g
-                    .resources
-                    .as_ref()
-                    .map(|r| format!(" ({})", r.join(", ")))
-                    .unwrap_or_default();
-                let exec = if g.exec { " + exec" } else { "" };
                 format!(
-                    "  {:<16} {:?} {:<24} {}{narrow}{exec}",
+                    "  {:<16} {:?} {:<24} {}",
                     ns.name,
                     g.subject_kind,
                     g.subject_name,
-                    role_name(g.role)
+                    g.label()
                 )
             })
         })
@@ -64,17 +57,7 @@ fn flow_line(model: &Model, flow: &crate::resolve::model::Flow) -> String {
         Destination::Cidr { cidr, except } if except.is_empty() => cidr.clone(),
         Destination::Cidr { cidr, except } => format!("{cidr} except {}", except.join(", ")),
     };
-    let ports: Vec<String> = flow
-        .ports
-        .iter()
-        .map(|p| {
-            if p.declared == p.opened {
-                p.declared.to_string()
-            } else {
-                format!("{}→{}", p.declared, p.opened)
-            }
-        })
-        .collect();
+    let ports: Vec<String> = flow.ports.iter().map(|p| p.label()).collect();
     format!(
         "{from} → {to}:{} {}",
         ports.join(","),

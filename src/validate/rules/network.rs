@@ -2,6 +2,7 @@
 //! kept open, policies that select pods, and rules that allow everything. The rules
 //! that read the evaluator get their findings from [`crate::validate::netpol::lint`].
 
+use crate::k8s::kind::POLICIES_AND_PODS;
 use serde_yaml::Value;
 
 use super::select::{is_empty_selector, items, of_kind, strings};
@@ -89,19 +90,6 @@ rule!(
     ],
     check: |_, _| Vec::new(),
 });
-
-/// The kinds `netpol-dns-egress` reports on: pods, and policies read without them.
-const POLICIES_AND_PODS: &[&str] = &[
-    "NetworkPolicy",
-    "Pod",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "ReplicationController",
-    "Job",
-    "CronJob",
-];
 
 rule!(
     /// Findings come from [`crate::validate::netpol::dns`], which reads one evaluation of the input.
