@@ -246,3 +246,24 @@ fn interactively_an_existing_spec_offers_what_to_add() {
     );
     assert_eq!(g.subject.name, "leads");
 }
+
+#[test]
+fn choice_flags_refuse_unknown_values_and_name_the_flag() {
+    let base = [
+        ("--app", "web"),
+        (
+            "--image",
+            "r.io/web:1@sha256:2f6c7a0d3c5e1b8f9a4d6e0c1b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a",
+        ),
+        ("--namespace", "shop"),
+    ];
+    for (flag, value) in [("--logging", "splunk"), ("--ci-pipeline", "jenkins")] {
+        let mut pairs = base.to_vec();
+        pairs.push((flag, value));
+        let err = run(&mut Scripted::default(), &flags(&pairs), None).unwrap_err();
+        assert!(
+            matches!(&err, WizardError::Invalid { flag: f, reasons } if f == flag && reasons[0].contains(value)),
+            "{err:?}"
+        );
+    }
+}
