@@ -21,11 +21,15 @@ scripts/conformance-not-applicable.yaml fails the run (exit 1). Internal
 trouble (a tool that crashes, unparsable tool output) exits 2. The last line
 printed is always the summary line:
 
-  conformance: bundles=N docs=N schema_errors=N checkov_failed=N yamllint_errors=N trivy_failed=N workflows=N workflow_schema_errors=N zizmor_findings=N
+  conformance: bundles=N docs=N kubeward_findings=N schema_errors=N checkov_failed=N yamllint_errors=N trivy_failed=N workflows=N workflow_schema_errors=N zizmor_findings=N
+
+Before the external tools, `kubeward check --fail-on warning` (the binary in
+KUBEWARD_BIN) runs on every bundle: a bundle must pass its own catalogue.
 
 With --self-test the bundle is used as a known-good input: mutated copies
 are checked and must fail with the expected checker message (see
-self_test()).
+self_test()), and weakened copies run through this script's real entry point
+must make it exit 1 (see conformance_gate.py).
 """
 
 from __future__ import annotations
@@ -53,6 +57,7 @@ import yaml
 from kubernetes_validate.version import __version__ as KV_VERSION
 
 import conformance_tools as ct
+import conformance_gate as cg
 
 SCRIPT_DIR = Path(__file__).resolve().parent
 DEFAULT_NOT_APPLICABLE = SCRIPT_DIR / "conformance-not-applicable.yaml"
@@ -70,7 +75,7 @@ class Fatal(Exception):
 
 @dataclass
 class Finding:
-    checker: str  # "schema" | "checkov" | "yamllint" | "trivy" | "workflow-schema" | "zizmor"
+    checker: str  # "kubeward" | "schema" | "checkov" | "yamllint" | "trivy" | "workflow-schema" | "zizmor"
     bundle: str
     file: str  # path relative to the bundle
     obj: str  # kind/name, checkov resource id, or "" for yamllint
@@ -82,6 +87,8 @@ class Finding:
             return f"  CHECKOV {self.check_id} {self.obj} {self.file}: {self.message}"
         if self.checker == "schema":
             return f"  SCHEMA {self.file} {self.obj}: {self.message}"
+        if self.checker == "kubeward":
+            return f"  KUBEWARD {self.check_id} {self.obj} {self.file}: {self.message}"
         if self.checker == "trivy":
             return f"  TRIVY {self.check_id} {self.obj} {self.file}: {self.message}"
         if self.checker == "workflow-schema":
@@ -109,6 +116,7 @@ class Result:
     def summary(self) -> str:
         return (
             f"conformance: bundles={self.bundles} docs={self.docs} "
+            f"kubeward_findings={self.count('kubeward')} "
             f"schema_errors={self.count('schema')} "
             f"checkov_failed={self.count('checkov')} "
             f"yamllint_errors={self.count('yamllint')} "
@@ -517,6 +525,8 @@ def check_bundle(bundle: Path, sv: SchemaValidator, exemptions: list[Exemption],
     check_yamllint(bundle, res)
     t3 = time.monotonic()
     try:
+        apply_tool_exemptions(bundle.name, ct.run_kubeward(bundle), tool_exemptions, res)
+        tk = time.monotonic()
         apply_tool_exemptions(bundle.name, ct.run_trivy(bundle), tool_exemptions, res)
         t4 = time.monotonic()
         res.workflows, hits = ct.check_workflows(bundle)
@@ -524,12 +534,13 @@ def check_bundle(bundle: Path, sv: SchemaValidator, exemptions: list[Exemption],
     except (ct.ToolError, subprocess.TimeoutExpired) as e:
         raise Fatal(str(e))
     t5 = time.monotonic()
-    log(f"bundle {bundle.name}: docs={res.docs} schema_errors={res.count('schema')} "
+    log(f"bundle {bundle.name}: docs={res.docs} kubeward_findings={res.count('kubeward')} "
+        f"schema_errors={res.count('schema')} "
         f"checkov_failed={res.count('checkov')} yamllint_errors={res.count('yamllint')} "
         f"trivy_failed={res.count('trivy')} workflows={res.workflows} "
         f"workflow_schema_errors={res.count('workflow-schema')} zizmor_findings={res.count('zizmor')} "
         f"(schema {t1 - t0:.1f}s, checkov {t2 - t1:.1f}s, yamllint {t3 - t2:.1f}s, "
-        f"trivy {t4 - t3:.1f}s, workflows {t5 - t4:.1f}s)")
+        f"kubeward {tk - t3:.1f}s, trivy {t4 - tk:.1f}s, workflows {t5 - t4:.1f}s)")
     for f in res.findings:
         log(f.line())
     return res
@@ -698,6 +709,7 @@ def self_test(bundles: list[Path], sv: SchemaValidator, na_path: Path) -> int:
                "a reasoned entry turns the CKV_K8S_22 failure into a checkov pass")
 
         self_test_tools(bundles, sv, na_path, work, mut_rofs, expect)
+        cg.self_test_gate(bundles, na_path, work, expect, log)
 
     log(f"\nself-test: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1

