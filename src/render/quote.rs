@@ -25,12 +25,22 @@ pub fn yaml_quote(s: &str) -> String {
             {
                 out.push(c)
             }
-            c if (c as u32) <= 0xFFFF => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push_str(&format!("\\U{:08X}", c as u32)),
+            c => out.push_str(&escape(c)),
         }
     }
     out.push('"');
     out
+}
+
+/// A YAML escape of `c`: `\uXXXX` in the basic plane, `\UXXXXXXXX` above it (a
+/// four-digit escape cannot hold it).
+fn escape(c: char) -> String {
+    let n = c as u32;
+    if n <= 0xFFFF {
+        format!("\\u{n:04X}")
+    } else {
+        format!("\\U{n:08X}")
+    }
 }
 
 /// A string as a YAML literal block scalar whose lines are indented by `indent` spaces;
@@ -178,6 +188,16 @@ mod tests {
             assert_eq!(v["c"].as_u64(), Some(1));
         }
         assert!(yaml_literal("a: 1\n", 4).starts_with("|\n    a: 1"));
+    }
+
+    #[test]
+    fn printable_text_is_written_as_it_is_and_separators_are_escaped() {
+        assert_eq!(yaml_quote("é 名 😀"), "\"é 名 😀\"");
+        assert_eq!(yaml_quote("a\u{2028}b"), "\"a\\u2028b\"");
+        assert_eq!(yaml_quote("\u{2029}\u{FEFF}"), "\"\\u2029\\uFEFF\"");
+        assert_eq!(yaml_quote("\u{85}\u{7F}"), "\"\\u0085\\u007F\"");
+        assert_eq!(escape('\u{1F600}'), "\\U0001F600");
+        assert_eq!(escape('\u{FFFE}'), "\\uFFFE");
     }
 
     fn round_trip(s: &str) {
