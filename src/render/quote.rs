@@ -4,9 +4,17 @@
 
 use serde_json::Value;
 
-/// Quote `s` as a YAML double-quoted scalar. Only characters YAML treats as printable
-/// (and that no YAML 1.1 reader takes as a line break) are written as they are; `"`,
-/// `\` and everything else is escaped.
+/// Whether `c` may stand as it is inside a YAML scalar: printable for YAML, and neither
+/// a line break nor a byte-order mark for a YAML 1.1 reader (Kubernetes, PyYAML), which
+/// breaks lines at NEL, LS and PS: an unescaped LS in a block scalar ends the block, and
+/// the rest of the line becomes YAML.
+fn plain(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+        && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
+}
+
+/// Quote `s` as a YAML double-quoted scalar. Only [`plain`] characters are written as
+/// they are; `"`, `\` and everything else is escaped.
 pub fn yaml_quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -17,14 +25,7 @@ pub fn yaml_quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            ' '..='~' => out.push(c),
-            // printable non-ASCII, except NEL, line/paragraph separators, BOM and
-            // non-characters, which some readers treat specially
-            '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}'
-                if !matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}') =>
-            {
-                out.push(c)
-            }
+            c if plain(c) => out.push(c),
             c => out.push_str(&escape(c)),
         }
     }
@@ -47,19 +48,13 @@ fn escape(c: char) -> String {
 /// text a literal block cannot hold exactly (control characters, tabs, trailing spaces,
 /// leading spaces on the first line, several trailing line breaks) is double-quoted.
 pub fn yaml_literal(text: &str, indent: usize) -> String {
-    let printable = |c: char| {
-        (' '..='~').contains(&c)
-            || ('\u{A0}'..='\u{D7FF}').contains(&c)
-            || ('\u{E000}'..='\u{FFFD}').contains(&c) && c != '\u{FEFF}'
-            || ('\u{10000}'..='\u{10FFFF}').contains(&c)
-    };
     let body = text.strip_suffix('\n').unwrap_or(text);
     let fits = !body.is_empty()
         && !body.starts_with(' ')
         && !body.ends_with('\n')
         && body
             .lines()
-            .all(|l| !l.ends_with(' ') && l.chars().all(printable))
+            .all(|l| !l.ends_with(' ') && l.chars().all(plain))
         && !body.contains('\r');
     if !fits || indent == 0 {
         return yaml_quote(text);
@@ -198,6 +193,29 @@ mod tests {
         assert_eq!(yaml_quote("\u{85}\u{7F}"), "\"\\u0085\\u007F\"");
         assert_eq!(escape('\u{1F600}'), "\\U0001F600");
         assert_eq!(escape('\u{FFFE}'), "\\uFFFE");
+    }
+
+    #[test]
+    fn literal_blocks_take_every_plain_character_and_nothing_else() {
+        for text in ["fullwidth \u{FF01} and \u{E000}\n", "emoji 😀\n", "é 名\n"] {
+            assert!(yaml_literal(text, 4).starts_with("|\n    "), "{text:?}");
+        }
+        // LS and PS end a block scalar for a YAML 1.1 reader: `x<LS>evil: 1` would add
+        // a key. They, NEL, BOM and control characters force quoting.
+        for text in [
+            "x\u{2028}evil: 1\n",
+            "x\u{2029}y\n",
+            "x\u{85}y\n",
+            "\u{FEFF}x\n",
+            "bell\u{7}\n",
+        ] {
+            let out = yaml_literal(text, 4);
+            assert!(out.starts_with('"'), "{text:?} -> {out}");
+            assert!(
+                out.chars().all(|c| c == '\n' || plain(c)),
+                "{text:?} -> {out}"
+            );
+        }
     }
 
     fn round_trip(s: &str) {
