@@ -183,5 +183,23 @@ pub fn validate_documents(files: &[(String, String)], opts: &Options) -> (Report
     report
         .findings
         .sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
+    drop_repeats(&mut report.findings);
     (report, docs)
+}
+
+/// Keep one of identical findings (same rule, object, place and message): several
+/// checks can reach one problem (a missing `spec.template` is the missing parent of
+/// every required field below it), and the user needs to read it once.
+fn drop_repeats(findings: &mut Vec<Finding>) {
+    let mut seen = BTreeSet::new();
+    findings.retain(|f| {
+        seen.insert((
+            f.rule.clone(),
+            f.file.clone(),
+            f.pos,
+            f.path.clone(),
+            f.object.clone(),
+            f.message.clone(),
+        ))
+    });
 }

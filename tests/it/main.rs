@@ -11,6 +11,7 @@ mod empty;
 mod errors;
 mod examples;
 mod exemptions;
+mod fidelity;
 mod flows;
 mod hostile;
 mod init;
