@@ -1,7 +1,9 @@
 //! The hardening rule catalogue: one unit struct per rule, listed once in [`RULES`],
 //! grouped by domain (one file per group).
 
+mod autoscaling;
 mod availability;
+mod batch;
 mod container;
 mod cross;
 mod identity;
@@ -9,6 +11,7 @@ mod metadata;
 mod namespace;
 mod network;
 mod pod;
+mod probes;
 pub(crate) mod psa;
 mod pss;
 mod quota;
@@ -107,6 +110,7 @@ pub static RULES: &[&dyn Rule] = &[
     &workload::EphemeralStorage,
     &workload::LivenessProbe,
     &workload::ReadinessProbe,
+    &probes::ProbesDistinct,
     &workload::AutomountTokenDisabled,
     &workload::NoSecretsInEnv,
     // Pod Security Standards controls not covered above.
@@ -140,6 +144,14 @@ pub static RULES: &[&dyn Rule] = &[
     &availability::PodAntiAffinity,
     &availability::RollingUpdateStrategy,
     &availability::SelectorMatchesTemplate,
+    // Autoscaling and batch.
+    &autoscaling::HpaReplicasUnset,
+    &autoscaling::HpaMinMax,
+    &autoscaling::HpaTargetExists,
+    &batch::JobRestartPolicy,
+    &batch::CronjobStartingDeadline,
+    &batch::CronjobConcurrencyPolicy,
+    &batch::JobTtlAfterFinished,
     // Services and Ingresses.
     &service::ServiceTypeClusterIp,
     &service::ServiceTargetsPods,
