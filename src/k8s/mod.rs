@@ -7,6 +7,7 @@ pub mod keys;
 pub mod kind;
 pub mod names;
 pub mod psa;
+pub mod rbac;
 pub mod quantity;
 
 pub use psa::Level as PodSecurity;

@@ -18,6 +18,7 @@ mod quota;
 mod rbac;
 mod rbac_admin;
 mod rbac_bindings;
+mod rbac_write;
 pub(crate) mod select;
 mod service;
 mod workload;
@@ -165,6 +166,11 @@ pub static RULES: &[&dyn Rule] = &[
     &rbac::RbacNoExecAttachProxy,
     &rbac::RbacNoCreateWorkloads,
     &rbac::RbacNoPvOrTokenCreate,
+    &rbac_write::RbacNoWorkloadWrite,
+    &rbac_write::RbacNoSecretWrite,
+    &rbac_write::RbacNoTrafficWrite,
+    &rbac_write::RbacNoConfigmapWrite,
+    &rbac_write::RbacNoLogDelete,
     &rbac_admin::RbacNoEscalateBindImpersonate,
     &rbac_admin::RbacNoWebhookConfigWrite,
     &rbac_admin::RbacNoCsrApproval,
@@ -173,6 +179,8 @@ pub static RULES: &[&dyn Rule] = &[
     &rbac_bindings::RbacNoClusterAdmin,
     &rbac_bindings::RbacNoAnonymousOrMasters,
     &rbac_bindings::NoDefaultSaBindings,
+    &rbac_bindings::RbacNoBroadBuiltinRoles,
+    &rbac_bindings::RbacNoAuthenticatedGroup,
     // NetworkPolicy.
     &network::NetpolDefaultDeny,
     &network::NetpolSelectsEveryPod,
