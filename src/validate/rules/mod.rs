@@ -19,6 +19,7 @@ mod rbac;
 mod rbac_admin;
 mod rbac_bindings;
 mod rbac_write;
+mod refs;
 pub(crate) mod select;
 mod service;
 mod workload;
@@ -199,6 +200,9 @@ pub static RULES: &[&dyn Rule] = &[
     &quota::QuotaFit,
     &cross::PdbTargetsPods,
     &cross::ServiceTargetPortExists,
+    &refs::IngressBackendExists,
+    &refs::StatefulsetHeadlessService,
+    &refs::EnvRefsExist,
     // Metadata.
     &metadata::RecommendedLabels,
     &metadata::InstanceLabelMatchesName,
