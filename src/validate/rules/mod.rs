@@ -7,6 +7,7 @@ mod batch;
 mod container;
 mod cross;
 mod identity;
+mod ingress;
 mod metadata;
 mod namespace;
 mod network;
@@ -161,6 +162,7 @@ pub static RULES: &[&dyn Rule] = &[
     &service::ServiceNoExternalIps,
     &service::IngressTls,
     &service::IngressNoSnippets,
+    &ingress::IngressNginxAnnotationInjection,
     // RBAC: roles.
     &rbac::RbacNoWildcards,
     &rbac::RbacNoSecretRead,
