@@ -6,6 +6,7 @@ mod availability;
 mod batch;
 mod container;
 mod cross;
+mod hostpath;
 mod identity;
 mod ingress;
 mod metadata;
@@ -22,6 +23,7 @@ mod rbac_bindings;
 mod rbac_write;
 mod refs;
 pub(crate) mod select;
+mod scheduling;
 mod service;
 mod workload;
 
@@ -102,6 +104,8 @@ pub static RULES: &[&dyn Rule] = &[
     &pod::SeccompRuntimeDefault,
     &pod::NoHostNamespaces,
     &pod::NoHostPath,
+    &hostpath::HostPathSensitive,
+    &hostpath::HostPathWritable,
     &pod::NoHostPorts,
     &workload::ImageDigest,
     &workload::ImageTagPinned,
@@ -147,6 +151,7 @@ pub static RULES: &[&dyn Rule] = &[
     &availability::PodAntiAffinity,
     &availability::RollingUpdateStrategy,
     &availability::SelectorMatchesTemplate,
+    &scheduling::PriorityClass,
     // Autoscaling and batch.
     &autoscaling::HpaReplicasUnset,
     &autoscaling::HpaMinMax,
