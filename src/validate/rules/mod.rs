@@ -194,6 +194,7 @@ pub static RULES: &[&dyn Rule] = &[
     &network::NetpolSelectsEveryPod,
     &network::NetpolDnsEgress,
     &network::NetpolTargetsPods,
+    &network::NetpolPeerTargetsPods,
     &network::NetpolNoAllowAll,
     &network::NetpolPeerOrTrap,
     &network::NetpolNamespaceLabelExists,
