@@ -96,6 +96,9 @@ impl Report {
 pub struct Options {
     /// Rule ids turned off for this run.
     pub skip: BTreeSet<String>,
+    /// Image registry prefixes (as [`crate::k8s::image::registry_prefix`] returns them)
+    /// every image must start with; empty: any registry (`image-registry-allowed`).
+    pub registries: Vec<String>,
 }
 
 /// Validate a set of files (name, text) as one bundle.

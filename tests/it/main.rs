@@ -25,6 +25,7 @@ mod pipeline;
 mod pod_kinds;
 mod property;
 mod quota;
+mod registry;
 mod robust;
 mod rules;
 mod stdout;

@@ -22,6 +22,7 @@ mod rbac_admin;
 mod rbac_bindings;
 mod rbac_write;
 mod refs;
+mod registry;
 pub(crate) mod select;
 mod scheduling;
 mod service;
@@ -110,6 +111,7 @@ pub static RULES: &[&dyn Rule] = &[
     &workload::ImageDigest,
     &workload::ImageTagPinned,
     &workload::ImagePullPolicyAlways,
+    &registry::ImageRegistryAllowed,
     &workload::CpuRequests,
     &workload::CpuLimits,
     &workload::MemoryRequests,
@@ -269,7 +271,11 @@ fn check_one(doc: &Document, all: &[Document], opts: &Options, out: &mut Vec<Fin
         .iter()
         .filter(|r| r.kinds().contains(&doc.kind()) && !opts.skip.contains(r.id()))
     {
-        for hit in rule.check(doc, all) {
+        let mut hits = rule.check(doc, all);
+        if rule.id() == registry::ImageRegistryAllowed.id() {
+            hits = registry::hits(doc, &opts.registries);
+        }
+        for hit in hits {
             out.push(Finding {
                 rule: rule.id().into(),
                 severity: rule.severity(),
