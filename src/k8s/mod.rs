@@ -7,8 +7,8 @@ pub mod keys;
 pub mod kind;
 pub mod names;
 pub mod psa;
-pub mod rbac;
 pub mod quantity;
+pub mod rbac;
 
 pub use psa::Level as PodSecurity;
 pub use quantity::Quantity;

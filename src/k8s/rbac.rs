@@ -3,7 +3,6 @@
 //! built-in ClusterRoles with that power. Read by the RBAC rules and by the render, which
 //! exempts its deploy roles from exactly these rules.
 
-
 /// Pod-carrying resources by API group: patching one runs pods as any service account
 /// of the namespace, with any of its Secrets mounted.
 pub const WORKLOAD_RESOURCES: &[(&str, &[&str])] = &[

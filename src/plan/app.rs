@@ -233,7 +233,10 @@ fn exemptions(app: &App) -> Vec<String> {
     if let Some(reason) = &app.capabilities_exemption
         && !app.capabilities.is_empty()
     {
-        out.push(format!("no-added-capabilities: {}", reason.replace(';', ",")));
+        out.push(format!(
+            "no-added-capabilities: {}",
+            reason.replace(';', ",")
+        ));
     }
     if app.probes.same_default
         && let Some(port) = app.ports.first()

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::k8s::keys;
-use crate::k8s::rbac::{TRAFFIC_RESOURCES, WORKLOAD_RESOURCES};
 use crate::k8s::kind::{self, Kind};
+use crate::k8s::rbac::{TRAFFIC_RESOURCES, WORKLOAD_RESOURCES};
 use crate::resolve::access::role_name;
 use crate::resolve::model::{App, Grant, Namespace, RbacRule, SubjectKind};
 
@@ -152,7 +152,9 @@ fn exemptions(g: &Grant) -> BTreeMap<String, String> {
 /// Whether a generated role updates, patches or deletes a resource of `set` (by group).
 fn writes(g: &Grant, set: &[(&str, &[&str])]) -> bool {
     g.rules.iter().any(|r| {
-        r.verbs.iter().any(|v| v == "update" || v == "patch" || v == "delete")
+        r.verbs
+            .iter()
+            .any(|v| v == "update" || v == "patch" || v == "delete")
             && set.iter().any(|(group, resources)| {
                 r.api_groups.iter().any(|x| x == group)
                     && r.resources.iter().any(|x| resources.contains(&x.as_str()))

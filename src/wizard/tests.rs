@@ -70,8 +70,14 @@ fn every_answer_lands_in_the_spec() {
         Some(&["/tmp".to_string(), "/var/cache".to_string()][..])
     );
     let probes = app.probes.as_ref().unwrap();
-    assert_eq!(probes.liveness.as_ref().unwrap().http.as_deref(), Some("/healthz"));
-    assert_eq!(probes.readiness.as_ref().unwrap().http.as_deref(), Some("/ready"));
+    assert_eq!(
+        probes.liveness.as_ref().unwrap().http.as_deref(),
+        Some("/healthz")
+    );
+    assert_eq!(
+        probes.readiness.as_ref().unwrap().http.as_deref(),
+        Some("/ready")
+    );
     assert_eq!(app.env["LOG_LEVEL"], "info");
     let ns = &spec.namespaces[0];
     assert_eq!(ns.team.as_deref(), Some("payments"));

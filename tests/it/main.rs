@@ -17,6 +17,7 @@ mod hostile;
 mod init;
 mod limits;
 mod logging;
+mod mapping;
 mod meaning;
 mod mentions;
 mod netrules;

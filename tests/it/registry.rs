@@ -23,7 +23,12 @@ fn images_outside_every_prefix_are_errors_at_their_image() {
 #[test]
 fn repeated_and_comma_separated_prefixes_all_count() {
     for args in [
-        &["--registry", "registry.example.com/shop/", "--registry", "docker.io/library"][..],
+        &[
+            "--registry",
+            "registry.example.com/shop/",
+            "--registry",
+            "docker.io/library",
+        ][..],
         &["--registry", "registry.example.com/shop,docker.io/library"][..],
     ] {
         kubeward()

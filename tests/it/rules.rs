@@ -36,7 +36,7 @@ fn fixtures() -> BTreeMap<String, Vec<(String, String)>> {
 
 /// The run options a fixture asks for in its leading comments: `# --registry PREFIX`
 /// (as `kubeward check --registry`).
-fn options(text: &str) -> Options {
+pub fn options(text: &str) -> Options {
     let registries = text
         .lines()
         .take_while(|l| l.starts_with('#'))

@@ -117,13 +117,21 @@ pub fn dangling_peers(eval: &Evaluation, docs: &[Document]) -> Vec<Finding> {
         let (Some(ns), Some(doc)) = (u.namespace(&p.namespace), docs.get(p.doc)) else {
             continue;
         };
-        if !u.pods.iter().any(|q| q.namespace == ns && q.workload.is_some()) {
+        if !u
+            .pods
+            .iter()
+            .any(|q| q.namespace == ns && q.workload.is_some())
+        {
             continue;
         }
         for (dir, key, rules) in [("ingress", "from", &p.ingress), ("egress", "to", &p.egress)] {
             for (i, rule) in rules.iter().flatten().enumerate() {
                 for (j, peer) in rule.peers.iter().flatten().enumerate() {
-                    let Peer::Pods { namespaces: None, pods: Some(sel) } = peer else {
+                    let Peer::Pods {
+                        namespaces: None,
+                        pods: Some(sel),
+                    } = peer
+                    else {
                         continue;
                     };
                     if !sel.is_empty() && !selects_a_workload(eval, ns, sel) {

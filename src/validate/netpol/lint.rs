@@ -28,10 +28,15 @@ pub const NAMESPACE_LABEL: &str = "netpol-namespace-label-exists";
 /// Findings of the whole-input rules that `skip` does not turn off.
 pub fn run(docs: &[Document], skip: &BTreeSet<String>) -> Vec<Finding> {
     let on = |id: &str| !skip.contains(id);
-    let eval = [SELECTS_EVERY_POD, TARGETS_PODS, PEER_TARGETS_PODS, DNS_EGRESS]
-        .into_iter()
-        .any(on)
-        .then(|| Evaluation::new(docs, &extras()));
+    let eval = [
+        SELECTS_EVERY_POD,
+        TARGETS_PODS,
+        PEER_TARGETS_PODS,
+        DNS_EGRESS,
+    ]
+    .into_iter()
+    .any(on)
+    .then(|| Evaluation::new(docs, &extras()));
     let mut out = Vec::new();
     if let Some(eval) = &eval {
         if on(SELECTS_EVERY_POD) {

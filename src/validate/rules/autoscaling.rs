@@ -21,9 +21,7 @@ rule!(HpaReplicasUnset {
     kinds: &["Deployment", "StatefulSet", "ReplicaSet"],
     rationale: "With a HorizontalPodAutoscaler in charge, a `spec.replicas` in the manifest resets the replica count on every apply: a scaled-out workload drops back to that number under load until the HPA catches up.",
     fix: "remove `spec.replicas` from the manifest and let the HPA's `minReplicas` set the floor",
-    refs: [
-        "kube-score deployment-targeted-by-hpa-does-not-have-replicas-configured"
-    ],
+    refs: ["kube-score deployment-targeted-by-hpa-does-not-have-replicas-configured"],
     check: |doc, all| {
         let Some(hpa) = autoscaler_of(doc, all) else {
             return Vec::new();

@@ -121,7 +121,11 @@ fn budget_problem(pdb: &Document, all: &[Document]) -> Option<Hit> {
                 .into_iter()
                 .find(|w| fewest_pods(w, all) <= n)?;
             let count = match autoscaler_of(w, all) {
-                Some(h) => format!("its autoscaler `{}` may scale it to {}", h.name(), hpa_min(h)),
+                Some(h) => format!(
+                    "its autoscaler `{}` may scale it to {}",
+                    h.name(),
+                    hpa_min(h)
+                ),
                 None => format!("{} replicas", replicas(w)),
             };
             Some(Hit::new(

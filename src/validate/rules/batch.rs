@@ -28,8 +28,9 @@ rule!(JobRestartPolicy {
                 format!("{prefix}.restartPolicy"),
                 match other {
                     Some(p) => format!("the pod template's restartPolicy is `{p}`"),
-                    None => "the pod template sets no restartPolicy (it defaults to Always)"
-                        .to_string(),
+                    None => {
+                        "the pod template sets no restartPolicy (it defaults to Always)".to_string()
+                    }
                 },
             )],
         }

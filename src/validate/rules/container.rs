@@ -165,8 +165,8 @@ pub fn sensitive_name(name: &str) -> bool {
         "_ARN",
         "_REF",
     ]
-        .iter()
-        .any(|s| up.ends_with(s));
+    .iter()
+    .any(|s| up.ends_with(s));
     let words = [
         "PASSWORD",
         "PASSWD",
@@ -186,7 +186,9 @@ pub fn sensitive_name(name: &str) -> bool {
 /// Whether a literal value is a switch (`"1"`, `"true"`, `"no"`…): the variable configures
 /// credentials (`MYSQL_ALLOW_EMPTY_PASSWORD: "1"`), it does not hold one.
 fn is_switch(value: &str) -> bool {
-    let switches = ["0", "1", "true", "false", "yes", "no", "on", "off", "y", "n"];
+    let switches = [
+        "0", "1", "true", "false", "yes", "no", "on", "off", "y", "n",
+    ];
     switches.iter().any(|s| value.eq_ignore_ascii_case(s))
 }
 

@@ -10,26 +10,49 @@ use crate::validate::Document;
 
 /// Host paths that hand over the node when mounted: the path itself.
 const SENSITIVE: &[&str] = &[
-    "/", "/boot", "/dev", "/etc", "/lib", "/proc", "/sys", "/usr", "/root", "/run",
-    "/var/run", "/var/lib/docker", "/var/lib/containerd",
+    "/",
+    "/boot",
+    "/dev",
+    "/etc",
+    "/lib",
+    "/proc",
+    "/sys",
+    "/usr",
+    "/root",
+    "/run",
+    "/var/run",
+    "/var/lib/docker",
+    "/var/lib/containerd",
 ];
 
 /// Host directories whose every child is sensitive too (kubelet credentials, cluster
 /// PKI, kernel interfaces).
 const SENSITIVE_TREES: &[&str] = &[
-    "/proc", "/sys", "/dev", "/root", "/var/lib/kubelet", "/etc/kubernetes",
+    "/proc",
+    "/sys",
+    "/dev",
+    "/root",
+    "/var/lib/kubelet",
+    "/etc/kubernetes",
 ];
 
 /// Container runtime sockets: whoever can talk to one starts privileged containers.
 const RUNTIME_SOCKETS: &[&str] = &[
-    "docker.sock", "containerd.sock", "crio.sock", "cri-dockerd.sock", "podman.sock",
+    "docker.sock",
+    "containerd.sock",
+    "crio.sock",
+    "cri-dockerd.sock",
+    "podman.sock",
 ];
 
 /// Why mounting host `path` is dangerous, if it is.
 fn sensitive(path: &str) -> Option<&'static str> {
     let p = path.trim_end_matches('/');
     let p = if p.is_empty() { "/" } else { p };
-    if RUNTIME_SOCKETS.iter().any(|s| p.ends_with(&format!("/{s}"))) {
+    if RUNTIME_SOCKETS
+        .iter()
+        .any(|s| p.ends_with(&format!("/{s}")))
+    {
         return Some("a container runtime socket (start privileged containers on the node)");
     }
     if SENSITIVE.contains(&p)

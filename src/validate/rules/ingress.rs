@@ -11,7 +11,11 @@ const PREFIX: &str = "nginx.ingress.kubernetes.io/";
 /// and the shape a safe value has.
 const INJECTABLE: &[(&str, &str, &str)] = &[
     ("auth-url", "CVE-2025-24514", "an http(s) URL"),
-    ("auth-tls-match-cn", "CVE-2025-1097", "`CN=` followed by a name or regular expression"),
+    (
+        "auth-tls-match-cn",
+        "CVE-2025-1097",
+        "`CN=` followed by a name or regular expression",
+    ),
     ("mirror-target", "CVE-2025-1098", "an http(s) URL"),
     ("mirror-host", "CVE-2025-1098", "a host name"),
 ];
@@ -26,7 +30,9 @@ fn breaking_char(value: &str) -> Option<char> {
 /// Why `value` of annotation `name` is unsafe, if it is.
 fn problem(name: &str, value: &str) -> Option<String> {
     if let Some(c) = breaking_char(value) {
-        return Some(format!("holds {c:?}, which ends or opens an nginx directive"));
+        return Some(format!(
+            "holds {c:?}, which ends or opens an nginx directive"
+        ));
     }
     let ok = match name {
         "auth-url" | "mirror-target" => {
@@ -45,7 +51,12 @@ rule!(IngressNginxAnnotationInjection {
     kinds: &["Ingress"],
     rationale: "ingress-nginx copies `auth-url`, `auth-tls-match-cn`, `mirror-target` and `mirror-host` into its nginx configuration: a value with `;`, quotes, braces, `#` or whitespace ends the directive and adds the writer's own (CVE-2025-24514, CVE-2025-1097, CVE-2025-1098), which runs as the controller and can read every Secret it can. Anyone who can create an Ingress can use it, even without snippet annotations.",
     fix: "give `auth-url` and `mirror-target` a plain http(s) URL, `mirror-host` a host name and `auth-tls-match-cn` `CN=<name>`, without quotes, `;`, braces, `#` or spaces; and run ingress-nginx 1.11.5 / 1.12.1 or later",
-    refs: ["CVE-2025-24514", "CVE-2025-1097", "CVE-2025-1098", "CKV_K8S_153"],
+    refs: [
+        "CVE-2025-24514",
+        "CVE-2025-1097",
+        "CVE-2025-1098",
+        "CKV_K8S_153"
+    ],
     check: |doc, _| {
         let annotations = string_map(get(&doc.value, "metadata.annotations"));
         INJECTABLE
@@ -69,7 +80,13 @@ mod tests {
 
     #[test]
     fn plain_values_pass_and_directive_breakers_do_not() {
-        assert_eq!(problem("auth-url", "https://auth.example.com/check?rd=$escaped_request_uri"), None);
+        assert_eq!(
+            problem(
+                "auth-url",
+                "https://auth.example.com/check?rd=$escaped_request_uri"
+            ),
+            None
+        );
         assert!(problem("auth-url", "http://x/#;\nload_module /tmp/x.so;").is_some());
         assert_eq!(problem("auth-tls-match-cn", "CN=client.example.com"), None);
         assert!(problem("auth-tls-match-cn", "CN=a\"){ }").is_some());

@@ -23,8 +23,8 @@ mod rbac_bindings;
 mod rbac_write;
 mod refs;
 mod registry;
-pub(crate) mod select;
 mod scheduling;
+pub(crate) mod select;
 mod service;
 mod workload;
 

@@ -148,7 +148,7 @@ rule!(RbacNoAuthenticatedGroup {
     kinds: BINDINGS,
     rationale: "`system:authenticated` is every user and every service account of every namespace: a role bound to it is granted to any pod that can read its own token.",
     fix: "bind the named users, groups or service accounts that need the role",
-    refs: ["CIS 5.1.7", "kubesec BindingsToSystemAnonymous"],
+    refs: ["CIS 5.1.7"],
     check: |doc, _| items(&doc.value, "subjects")
         .filter(|(_, s)| text(s, "kind") == "Group" && text(s, "name") == "system:authenticated")
         .map(|(i, _)| Hit::new(

@@ -7,7 +7,10 @@ use super::rule;
 use crate::k8s::rbac::{TRAFFIC_RESOURCES, WORKLOAD_RESOURCES};
 
 /// One grant per API group of `set`, for `verbs`.
-fn grants(set: &'static [(&'static str, &'static [&'static str])], verbs: &'static [&'static str]) -> Vec<Grant> {
+fn grants(
+    set: &'static [(&'static str, &'static [&'static str])],
+    verbs: &'static [&'static str],
+) -> Vec<Grant> {
     set.iter()
         .map(|(group, resources)| Grant {
             groups: std::slice::from_ref(group),
@@ -25,7 +28,11 @@ rule!(RbacNoWorkloadWrite {
     kinds: ROLES,
     rationale: "Patching a Deployment (or any pod-carrying object) changes its pod template: its service account, image, command and mounted Secrets. Whoever may do it runs code as any account of the namespace, as with creating pods.",
     fix: "grant update and patch on workloads only to the deployment pipeline's identity (and people who deploy), never to an app's service account",
-    refs: ["Trivy KSV048", "kube-linter access-to-create-pods", "CIS 5.1.4"],
+    refs: [
+        "Trivy KSV048",
+        "kube-linter access-to-create-pods",
+        "CIS 5.1.4"
+    ],
     check: |doc, _| check_grants(doc, &grants(WORKLOAD_RESOURCES, &["update", "patch"])),
 });
 
@@ -58,7 +65,10 @@ rule!(RbacNoTrafficWrite {
     refs: ["Trivy KSV056"],
     check: |doc, _| check_grants(
         doc,
-        &grants(TRAFFIC_RESOURCES, &["create", "update", "patch", "delete", "deletecollection"])
+        &grants(
+            TRAFFIC_RESOURCES,
+            &["create", "update", "patch", "delete", "deletecollection"]
+        )
     ),
 });
 

@@ -11,7 +11,8 @@ use crate::validate::Document;
 /// The backend Services of an Ingress with the path of each name.
 fn backends(doc: &Document) -> Vec<(String, &str)> {
     let mut out = Vec::new();
-    if let Some(name) = get(&doc.value, "spec.defaultBackend.service.name").and_then(Value::as_str) {
+    if let Some(name) = get(&doc.value, "spec.defaultBackend.service.name").and_then(Value::as_str)
+    {
         out.push(("spec.defaultBackend.service.name".to_string(), name));
     }
     let rules: Vec<_> = get(&doc.value, "spec")
@@ -23,7 +24,10 @@ fn backends(doc: &Document) -> Vec<(String, &str)> {
             .unwrap_or_default();
         for (j, p) in paths {
             if let Some(name) = get(p, "backend.service.name").and_then(Value::as_str) {
-                out.push((format!("spec.rules[{i}].http.paths[{j}].backend.service.name"), name));
+                out.push((
+                    format!("spec.rules[{i}].http.paths[{j}].backend.service.name"),
+                    name,
+                ));
             }
         }
     }
@@ -50,7 +54,10 @@ rule!(IngressBackendExists {
             .into_iter()
             .filter(|(_, name)| find(all, "Service", namespace, name).is_none())
             .map(|(path, name)| {
-                Hit::new(path, format!("no Service `{name}` in namespace `{namespace}`"))
+                Hit::new(
+                    path,
+                    format!("no Service `{name}` in namespace `{namespace}`"),
+                )
             })
             .collect()
     },
@@ -96,7 +103,12 @@ fn env_refs(prefix: &str, pod: &Value) -> Vec<(String, &'static str, String, Str
             for (key, kind) in [("secretKeyRef", "Secret"), ("configMapKeyRef", "ConfigMap")] {
                 if let Some(r) = get(e, &format!("valueFrom.{key}")).filter(|r| !optional(r)) {
                     let name = r.get("name").and_then(Value::as_str).unwrap_or("");
-                    out.push((format!("{path}.env[{i}].valueFrom.{key}.name"), kind, name.to_string(), cname(c).to_string()));
+                    out.push((
+                        format!("{path}.env[{i}].valueFrom.{key}.name"),
+                        kind,
+                        name.to_string(),
+                        cname(c).to_string(),
+                    ));
                 }
             }
         }
@@ -104,7 +116,12 @@ fn env_refs(prefix: &str, pod: &Value) -> Vec<(String, &'static str, String, Str
             for (key, kind) in [("secretRef", "Secret"), ("configMapRef", "ConfigMap")] {
                 if let Some(r) = e.get(key).filter(|r| !optional(r)) {
                     let name = r.get("name").and_then(Value::as_str).unwrap_or("");
-                    out.push((format!("{path}.envFrom[{i}].{key}.name"), kind, name.to_string(), cname(c).to_string()));
+                    out.push((
+                        format!("{path}.envFrom[{i}].{key}.name"),
+                        kind,
+                        name.to_string(),
+                        cname(c).to_string(),
+                    ));
                 }
             }
         }

@@ -15,8 +15,8 @@ rule!(
     rationale: "An image from an unreviewed registry bypasses the scanning and signing of the supply chain. Checked only when `kubeward check` is given `--registry` prefixes; an image must start with one of them exactly as written (an image without a registry host, such as `nginx:1.27`, matches no prefix), as the admission policy `kubeward render` writes from the spec's `registries` decides.",
     fix: "pull the image from an allowed registry (mirror it there), or add the registry with another `--registry`",
     refs: [
-        "Polaris (custom) allowed registries",
-        "Kubernetes ValidatingAdmissionPolicy (kubeward-trusted-images)"
+        "Kubernetes ValidatingAdmissionPolicy (kubeward-trusted-images)",
+        "NSA/CISA image hygiene"
     ],
     check: |_, _| Vec::new(),
 });

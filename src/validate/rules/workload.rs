@@ -111,8 +111,9 @@ rule!(ImagePullPolicyAlways {
     check: |doc, _| each(doc, true, "imagePullPolicy", |_, c| {
         let policy = c.get("imagePullPolicy").and_then(Value::as_str);
         let defaults_to_always = policy.is_none()
-            && parse_image(image(c))
-                .is_ok_and(|r| r.digest.is_none() && matches!(r.tag.as_deref(), None | Some("latest")));
+            && parse_image(image(c)).is_ok_and(|r| {
+                r.digest.is_none() && matches!(r.tag.as_deref(), None | Some("latest"))
+            });
         (policy != Some("Always") && !defaults_to_always).then(|| {
             format!(
                 "container `{}` does not set imagePullPolicy: Always",
@@ -165,12 +166,9 @@ rule!(CpuRequests {
         "kube-score container-resources",
         "Polaris cpuRequestsMissing"
     ],
-    check: |doc, _| each(
-        doc,
-        true,
-        "resources.requests.cpu",
-        |pod, c| missing_compute(pod, c, "requests", "cpu")
-    ),
+    check: |doc, _| each(doc, true, "resources.requests.cpu", |pod, c| {
+        missing_compute(pod, c, "requests", "cpu")
+    }),
 });
 
 rule!(CpuLimits {
