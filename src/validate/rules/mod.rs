@@ -154,6 +154,7 @@ pub static RULES: &[&dyn Rule] = &[
     &availability::RollingUpdateStrategy,
     &availability::SelectorMatchesTemplate,
     &scheduling::PriorityClass,
+    &scheduling::PriorityClassExists,
     // Autoscaling and batch.
     &autoscaling::HpaReplicasUnset,
     &autoscaling::HpaMinMax,
@@ -235,10 +236,14 @@ fn group_of(doc: &Document) -> Option<String> {
     }
 }
 
+/// Cluster-scoped kinds that namespaced objects refer to by name (a binding's
+/// ClusterRole, a pod's PriorityClass): every namespace's rules see them.
+const REFERENCED_CLUSTER_KINDS: &[&str] = &["ClusterRole", "PriorityClass"];
+
 /// Run every rule that is not skipped over every document.
 ///
-/// Cross-object rules only look within a namespace (plus ClusterRoles, which bindings
-/// refer to), so each document is checked against its own namespace's documents: the
+/// Cross-object rules only look within a namespace (plus ClusterRoles and
+/// PriorityClasses, which namespaced objects refer to), so each document is checked against its own namespace's documents: the
 /// cost grows with the largest namespace, not with the square of the bundle. The rules
 /// that need the whole input (Namespaces of other namespaces) run once, in
 /// [`super::netpol::lint`].
@@ -247,13 +252,16 @@ pub fn run(docs: &[Document], opts: &Options) -> Vec<Finding> {
     for doc in docs {
         groups.entry(group_of(doc)).or_default().push(doc);
     }
-    let cluster_roles: Vec<&Document> = docs.iter().filter(|d| d.kind() == "ClusterRole").collect();
+    let cluster_refs: Vec<&Document> = docs
+        .iter()
+        .filter(|d| REFERENCED_CLUSTER_KINDS.contains(&d.kind()))
+        .collect();
     let mut out = super::netpol::lint::run(docs, &opts.skip);
     for (group, members) in &groups {
         let scope: Vec<Document> = match group {
             Some(_) => members
                 .iter()
-                .chain(&cluster_roles)
+                .chain(&cluster_refs)
                 .map(|d| (*d).clone())
                 .collect(),
             None => Vec::new(),

@@ -1,8 +1,13 @@
-//! Scheduling rules: node agents run at a priority that keeps them on every node.
+//! Scheduling rules: node agents run at a priority that keeps them on every node, and
+//! a pod's priority class exists.
 
 use serde_yaml::Value;
 
-use super::{Hit, pod_spec, rule};
+use super::select::{find, has_cluster_kind};
+use super::{Hit, POD_KINDS, pod_spec, rule};
+
+/// The priority classes every cluster has.
+const BUILT_IN_CLASSES: &[&str] = &["system-node-critical", "system-cluster-critical"];
 
 rule!(PriorityClass {
     id: "priority-class",
@@ -28,6 +33,36 @@ rule!(PriorityClass {
                 Hit::new(
                     format!("{prefix}.priorityClassName"),
                     "the DaemonSet's pods run at the default priority",
+                )
+            })
+            .into_iter()
+            .collect()
+    },
+});
+
+rule!(PriorityClassExists {
+    id: "priority-class-exists",
+    title: "A pod's priorityClassName names a PriorityClass of the input",
+    severity: Error,
+    kinds: POD_KINDS,
+    rationale: "Admission refuses a pod whose priority class does not exist: the workload never starts. Scope: judged when the input holds at least one PriorityClass (classes are often installed once per cluster); the built-in `system-node-critical` and `system-cluster-critical` always exist.",
+    fix: "add the PriorityClass to the manifests (kubeward's logging renders `kubeward-logging`), or fix the name",
+    refs: ["Kubernetes docs: Pod priority and preemption"],
+    check: |doc, all| {
+        let Some((prefix, pod)) = pod_spec(doc) else {
+            return Vec::new();
+        };
+        let Some(name) = pod.get("priorityClassName").and_then(Value::as_str) else {
+            return Vec::new();
+        };
+        let missing = !BUILT_IN_CLASSES.contains(&name)
+            && has_cluster_kind(all, "PriorityClass")
+            && find(all, "PriorityClass", "", name).is_none();
+        missing
+            .then(|| {
+                Hit::new(
+                    format!("{prefix}.priorityClassName"),
+                    format!("no PriorityClass `{name}` in the input"),
                 )
             })
             .into_iter()

@@ -55,6 +55,11 @@ pub fn has_kind(all: &[Document], kind: &str, namespace: &str) -> bool {
     of_kind(all, kind, namespace).next().is_some()
 }
 
+/// Whether the bundle holds any object of a cluster-scoped `kind`.
+pub fn has_cluster_kind(all: &[Document], kind: &str) -> bool {
+    all.iter().any(|d| d.kind() == kind)
+}
+
 /// The HorizontalPodAutoscaler of the bundle that scales `doc`, if any.
 pub fn autoscaler_of<'a>(doc: &Document, all: &'a [Document]) -> Option<&'a Document> {
     all.iter().find(|h| {
