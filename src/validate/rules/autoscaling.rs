@@ -7,6 +7,14 @@ use super::select::{autoscaler_of, find, has_namespace, ns, workloads};
 use super::{Hit, get, rule};
 use crate::validate::Document;
 
+/// Built-in kinds with a scale subresource, which an HPA may target.
+const SCALABLE: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "ReplicaSet",
+    "ReplicationController",
+];
+
 /// An HPA's `minReplicas`, 1 when unset (the API default).
 pub fn hpa_min(hpa: &Document) -> i64 {
     get(&hpa.value, "spec.minReplicas")
@@ -85,7 +93,7 @@ rule!(HpaTargetExists {
     title: "Autoscalers target a workload of the input",
     severity: Warning,
     kinds: &["HorizontalPodAutoscaler"],
-    rationale: "An HPA whose target does not exist (a typo, a renamed Deployment) scales nothing, and the workload it was written for is not autoscaled. Scope: reported when the input holds the Namespace object or a workload of that namespace.",
+    rationale: "An HPA whose target does not exist (a typo, a renamed Deployment) scales nothing, and the workload it was written for is not autoscaled. Scope: reported when the input holds the Namespace object or a workload of that namespace, and for built-in targets only (a custom resource such as an Argo Rollout is not checked).",
     fix: "make `spec.scaleTargetRef` name the kind and name of the workload to scale",
     refs: [
         "kube-score horizontalpodautoscaler-has-target",
@@ -98,7 +106,10 @@ rule!(HpaTargetExists {
                 .unwrap_or("")
         };
         let (kind, name) = (target("kind"), target("name"));
-        let in_scope = has_namespace(all, ns(doc)) || workloads(all, ns(doc)).next().is_some();
+        // A custom resource (an Argo Rollout…) is not among the checked documents.
+        let built_in = SCALABLE.contains(&kind);
+        let in_scope =
+            built_in && (has_namespace(all, ns(doc)) || workloads(all, ns(doc)).next().is_some());
         (in_scope && find(all, kind, ns(doc), name).is_none())
             .then(|| {
                 Hit::new(
