@@ -48,3 +48,27 @@ fn no_privileged_ports_refers_to_no_capability_check() {
     let rule = kubeward::validate::rules::find("no-privileged-ports").unwrap();
     assert_eq!(rule.references(), ["kube-linter privileged-ports"]);
 }
+
+fn rendered_deployment(spec: &str) -> String {
+    crate::support::render_text(spec)
+        .into_iter()
+        .find(|(p, _)| p.ends_with("deployment.yaml"))
+        .expect("a deployment")
+        .1
+}
+
+#[test]
+fn default_probes_say_why_they_are_the_same_and_given_endpoints_need_no_exemption() {
+    use crate::support::{PROBES, app_spec};
+    let default = rendered_deployment(&app_spec(""));
+    assert!(
+        default.contains("kubeward.dev/exempt: \"probes-distinct: the spec names no health endpoints, so liveness and readiness both connect to port http"),
+        "{default}"
+    );
+    let given = rendered_deployment(&app_spec(PROBES));
+    assert!(!given.contains("kubeward.dev/exempt"), "{given}");
+    assert!(
+        given.contains("/livez") && given.contains("/readyz"),
+        "{given}"
+    );
+}
