@@ -8,6 +8,7 @@ use clap::ValueEnum;
 
 use kubeward::diag::Severity;
 use kubeward::input;
+use kubeward::k8s::image::registry_prefix;
 use kubeward::report::{self, catalogue as doc};
 use kubeward::validate::catalogue::{lookup, suggest, suggest_rule};
 use kubeward::validate::rules::find;
@@ -57,6 +58,10 @@ pub struct CheckArgs {
     /// Turn a rule off for this run (repeatable, or comma-separated)
     #[arg(long, value_name = "RULE", value_delimiter = ',')]
     pub skip: Vec<String>,
+    /// Allowed image registry prefix, e.g. `registry.example.com/team/` (repeatable, or
+    /// comma-separated): every image must start with one (rule `image-registry-allowed`)
+    #[arg(long, value_name = "PREFIX", value_delimiter = ',')]
+    pub registry: Vec<String>,
     /// Succeed when the input holds no YAML documents at all (by default that exits 1)
     #[arg(long)]
     pub allow_empty: bool,
@@ -83,6 +88,16 @@ pub fn run_check(args: &CheckArgs) -> u8 {
             return USAGE;
         }
     };
+    let registries = match registry_prefixes(&args.registry) {
+        Ok(r) => r,
+        Err(message) => {
+            out::error(
+                format_args!("--registry: {message}"),
+                "write a registry host and optional path prefix, e.g. `registry.example.com/team/`",
+            );
+            return USAGE;
+        }
+    };
     let files = match input::collect(&args.paths, std::io::stdin().lock()) {
         Ok(f) => f,
         Err(e) => {
@@ -90,7 +105,7 @@ pub fn run_check(args: &CheckArgs) -> u8 {
             return USAGE;
         }
     };
-    let report = validate(&files, &Options { skip });
+    let report = validate(&files, &Options { skip, registries });
     let text = match args.format {
         CheckFormat::Text => report::text(&report, &files),
         CheckFormat::Json => report::json::json(&report, &files),
@@ -147,6 +162,12 @@ fn skip_set(ids: &[String]) -> Result<BTreeSet<String>, String> {
         ));
     }
     Ok(ids.iter().cloned().collect())
+}
+
+/// The `--registry` prefixes, normalised as the spec's `registries` are, or what is
+/// wrong with the first bad one.
+fn registry_prefixes(given: &[String]) -> Result<Vec<String>, String> {
+    given.iter().map(|r| registry_prefix(r)).collect()
 }
 
 fn hint(suggestion: Option<&str>) -> String {

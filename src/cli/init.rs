@@ -71,9 +71,12 @@ pub struct InitArgs {
     /// Writable directory (repeatable; default /tmp)
     #[arg(long, value_name = "PATH", help_heading = "Answers")]
     pub writable_path: Vec<String>,
-    /// Health check: `tcp`, `http:/path`, `exec:COMMAND ARGS` or `none` (default tcp)
+    /// Liveness check: `tcp`, `http:/path`, `exec:COMMAND ARGS` or `none` (default tcp)
     #[arg(long, value_name = "CHECK", help_heading = "Answers")]
     pub probe: Option<String>,
+    /// Readiness check, different from the liveness check (asked when `--probe` is not tcp)
+    #[arg(long, value_name = "CHECK", help_heading = "Answers")]
+    pub readiness_probe: Option<String>,
     /// Environment variable `NAME=value` (repeatable)
     #[arg(long, value_name = "NAME=VALUE", help_heading = "Answers")]
     pub env: Vec<String>,
@@ -143,6 +146,7 @@ impl InitArgs {
             ("--memory-limit", one(&self.memory_limit)),
             ("--writable-path", self.writable_path.clone()),
             ("--probe", one(&self.probe)),
+            ("--readiness-probe", one(&self.readiness_probe)),
             ("--env", self.env.clone()),
             ("--secret-file", self.secret_file.clone()),
             ("--team", one(&self.team)),

@@ -8,6 +8,7 @@ pub mod kind;
 pub mod names;
 pub mod psa;
 pub mod quantity;
+pub mod rbac;
 
 pub use psa::Level as PodSecurity;
 pub use quantity::Quantity;

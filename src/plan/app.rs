@@ -227,16 +227,34 @@ pub fn objects(app: &App) -> Vec<PlannedObject> {
     out
 }
 
-fn deployment_view(app: &App, mut meta: AppMeta) -> DeploymentView {
-    let mut annotations = BTreeMap::new();
+/// The rule exemptions of an app's Deployment, each with its reason.
+fn exemptions(app: &App) -> Vec<String> {
+    let mut out = Vec::new();
     if let Some(reason) = &app.capabilities_exemption
         && !app.capabilities.is_empty()
     {
-        // The rule exemption `validate` honours; `;` separates exemption entries.
-        annotations.insert(
-            keys::EXEMPT.into(),
-            format!("no-added-capabilities: {}", reason.replace(';', ",")),
-        );
+        out.push(format!(
+            "no-added-capabilities: {}",
+            reason.replace(';', ",")
+        ));
+    }
+    if app.probes.same_default
+        && let Some(port) = app.ports.first()
+    {
+        out.push(format!(
+            "probes-distinct: the spec names no health endpoints, so liveness and readiness both connect to port {} (give apps[].probes distinct endpoints)",
+            port.name
+        ));
+    }
+    out
+}
+
+fn deployment_view(app: &App, mut meta: AppMeta) -> DeploymentView {
+    let mut annotations = BTreeMap::new();
+    let exempt = exemptions(app);
+    if !exempt.is_empty() {
+        // The rule exemptions `validate` honours; `;` separates exemption entries.
+        annotations.insert(keys::EXEMPT.into(), exempt.join("; "));
     }
     if let Some(tag) = app.image_ref.tag.as_ref().filter(|t| is_label_value(t)) {
         meta.labels.insert(keys::APP_VERSION.into(), tag.clone());

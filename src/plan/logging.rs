@@ -31,6 +31,7 @@ const EXEMPTIONS: &[&str] = &[
     "no-host-path: Fluent Bit reads the node's container logs (read-only) and keeps its tail offsets in one dedicated host directory",
     "run-as-non-root: the node's log files are owned by root and not world-readable, so Fluent Bit runs as uid 0, with every capability dropped",
     "run-as-high-uid: uid 0 is needed to read the node's log files (see run-as-non-root)",
+    "host-path-writable: Fluent Bit writes its tail offsets to its own host directory (the node's logs stay read-only), so that a restarted pod neither loses nor re-ships lines",
 ];
 /// With endpoint credentials: Fluent Bit takes a password only from its configuration
 /// or its environment.

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::k8s::keys;
 use crate::k8s::kind::{self, Kind};
+use crate::k8s::rbac::{TRAFFIC_RESOURCES, WORKLOAD_RESOURCES};
 use crate::resolve::access::role_name;
 use crate::resolve::model::{App, Grant, Namespace, RbacRule, SubjectKind};
 
@@ -132,11 +133,33 @@ fn exemptions(g: &Grant) -> BTreeMap<String, String> {
     if creates {
         entries.push("rbac-no-create-workloads: the `write` and `admin` access roles exist to deploy workloads, and are bound to people and CI, never to app service accounts");
     }
+    if writes(g, WORKLOAD_RESOURCES) {
+        entries.push("rbac-no-workload-write: the `write` and `admin` access roles deploy and update workloads (people and CI, never app service accounts)");
+    }
+    if writes(g, TRAFFIC_RESOURCES) {
+        entries.push("rbac-no-traffic-write: the `write` and `admin` access roles deploy the namespace's Services, never its NetworkPolicies (people and CI)");
+    }
+    if writes(g, &[("", &["configmaps"])]) {
+        entries.push("rbac-no-configmap-write: the `write` and `admin` access roles deploy the namespace's configuration (people and CI)");
+    }
     let mut m = BTreeMap::new();
     if !entries.is_empty() {
         m.insert(keys::EXEMPT.into(), entries.join("; "));
     }
     m
+}
+
+/// Whether a generated role updates, patches or deletes a resource of `set` (by group).
+fn writes(g: &Grant, set: &[(&str, &[&str])]) -> bool {
+    g.rules.iter().any(|r| {
+        r.verbs
+            .iter()
+            .any(|v| v == "update" || v == "patch" || v == "delete")
+            && set.iter().any(|(group, resources)| {
+                r.api_groups.iter().any(|x| x == group)
+                    && r.resources.iter().any(|x| resources.contains(&x.as_str()))
+            })
+    })
 }
 
 /// `access-read`, `access-write-exec`, `access-read-pods-services`…: the same grant gives

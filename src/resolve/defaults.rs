@@ -51,7 +51,7 @@ pub const FLUENT_BIT_LIMIT: [(&str, &str); 3] = [
     ("memory", "256Mi"),
     ("ephemeral-storage", "64Mi"),
 ];
-/// Fluent Bit's HTTP server: health (`/api/v1/health`) and metrics.
+/// Fluent Bit's HTTP server: liveness (`/`, the server answers), readiness (`/api/v1/health`) and metrics.
 pub const FLUENT_BIT_HTTP_PORT: u32 = 2020;
 pub const ES_INDEX_PREFIX: &str = "kubernetes";
 /// The node's log directory (read-only) and the shipper's own state directory on the

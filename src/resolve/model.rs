@@ -208,6 +208,9 @@ pub struct Probes {
     pub liveness: Option<Probe>,
     pub readiness: Option<Probe>,
     pub startup: Option<Probe>,
+    /// Liveness and readiness both default to the same TCP check of the first port: the
+    /// spec named no health endpoints, so the two cannot differ (`probes-distinct`).
+    pub same_default: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]

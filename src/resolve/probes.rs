@@ -34,7 +34,9 @@ pub fn resolve(
             failure_threshold: PROBE_FAILURE_THRESHOLD,
         })
     };
+    let same_default = given.liveness.is_none() && given.readiness.is_none() && !ports.is_empty();
     Probes {
+        same_default,
         liveness: given.liveness.as_ref().map_or_else(fallback, |_| liveness),
         readiness: given
             .readiness

@@ -96,6 +96,9 @@ impl Report {
 pub struct Options {
     /// Rule ids turned off for this run.
     pub skip: BTreeSet<String>,
+    /// Image registry prefixes (as [`crate::k8s::image::registry_prefix`] returns them)
+    /// every image must start with; empty: any registry (`image-registry-allowed`).
+    pub registries: Vec<String>,
 }
 
 /// Validate a set of files (name, text) as one bundle.
@@ -183,5 +186,23 @@ pub fn validate_documents(files: &[(String, String)], opts: &Options) -> (Report
     report
         .findings
         .sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
+    drop_repeats(&mut report.findings);
     (report, docs)
+}
+
+/// Keep one of identical findings (same rule, object, place and message): several
+/// checks can reach one problem (a missing `spec.template` is the missing parent of
+/// every required field below it), and the user needs to read it once.
+fn drop_repeats(findings: &mut Vec<Finding>) {
+    let mut seen = BTreeSet::new();
+    findings.retain(|f| {
+        seen.insert((
+            f.rule.clone(),
+            f.file.clone(),
+            f.pos,
+            f.path.clone(),
+            f.object.clone(),
+            f.message.clone(),
+        ))
+    });
 }

@@ -240,20 +240,39 @@ impl Session<'_> {
         let first = self.spec.apps[i].ports.first().map(|p| p.name.clone());
         let q = Q::new(
             "--probe",
-            "Health check: `tcp` (connect to the first port), `http:/path`, `exec:command args` or `none`",
+            "Liveness check (is the process alive?): `tcp` (connect to the first port), `http:/path`, `exec:command args` or `none`",
         )
         .default(if first.is_some() { "tcp" } else { "none" })
-        .path(format!("apps[{i}].probes"));
+        .path(format!("apps[{i}].probes.liveness"));
+        let port = first.clone();
         self.ask(q, move |s, a| {
             // `tcp` on the first port is the default kubeward renders without `probes`.
-            s.apps[i].probes = match parse::probe(a, first.as_deref())? {
+            s.apps[i].probes = match parse::probe(a, port.as_deref())? {
                 Some(p) if a != "tcp" => Some(Probes {
-                    liveness: Some(p.clone()),
-                    readiness: Some(p),
+                    liveness: Some(p),
+                    readiness: None,
                     startup: None,
                 }),
                 _ => None,
             };
+            Ok(())
+        })?;
+        if self.spec.apps[i].probes.is_none() {
+            return Ok(());
+        }
+        let q = Q::new(
+            "--readiness-probe",
+            "Readiness check (can it serve?), different from the liveness check: `tcp`, `http:/path` or `exec:command args`",
+        )
+        .default(if first.is_some() { "tcp" } else { "none" })
+        .path(format!("apps[{i}].probes.readiness"));
+        self.ask(q, move |s, a| {
+            let ready = parse::probe(a, first.as_deref())?;
+            let probes = s.apps[i].probes.as_mut().expect("liveness was set above");
+            if ready.is_some() && ready == probes.liveness {
+                return Err("readiness must check something else than liveness (another path, port or command): one slow dependency would otherwise restart every replica".into());
+            }
+            probes.readiness = ready;
             Ok(())
         })?;
         Ok(())

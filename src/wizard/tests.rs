@@ -19,7 +19,9 @@ fn full_session() -> Vec<String> {
         "3",                                   // replicas
         "",                                    // change resources? no
         "/tmp, /var/cache",                    // writable paths
-        "http:/healthz",                       // probe
+        "http:/healthz",                       // liveness probe
+        "http:/healthz",                       // readiness: the same, refused, asked again
+        "http:/ready",                         // readiness probe
         "LOG_LEVEL=info",                      // env
         "",                                    // secret files: none
         "payments",                            // team
@@ -67,8 +69,15 @@ fn every_answer_lands_in_the_spec() {
         app.writable_paths.as_deref(),
         Some(&["/tmp".to_string(), "/var/cache".to_string()][..])
     );
-    let probe = app.probes.as_ref().unwrap().liveness.as_ref().unwrap();
-    assert_eq!(probe.http.as_deref(), Some("/healthz"));
+    let probes = app.probes.as_ref().unwrap();
+    assert_eq!(
+        probes.liveness.as_ref().unwrap().http.as_deref(),
+        Some("/healthz")
+    );
+    assert_eq!(
+        probes.readiness.as_ref().unwrap().http.as_deref(),
+        Some("/ready")
+    );
     assert_eq!(app.env["LOG_LEVEL"], "info");
     let ns = &spec.namespaces[0];
     assert_eq!(ns.team.as_deref(), Some("payments"));

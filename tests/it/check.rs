@@ -6,7 +6,7 @@ use std::path::Path;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::support::{DIGEST, app_spec, examples, kubeward, render_text, root};
+use crate::support::{DIGEST, PROBES, app_spec, examples, kubeward, render_text, root};
 
 /// A Deployment with a misspelt field, a `:latest` image and no resources.
 const BAD: &str = "apiVersion: apps/v1
@@ -49,7 +49,7 @@ fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
 
 /// The rendered Deployment of a one-app spec: clean under every rule.
 fn clean_deployment() -> String {
-    render_text(&app_spec(""))
+    render_text(&app_spec(PROBES))
         .into_iter()
         .find(|(p, _)| p.ends_with("deployment.yaml"))
         .expect("a deployment")
@@ -564,9 +564,9 @@ fn render_honours_the_exemption_it_writes_for_added_capabilities() {
     let spec = write(
         t.path(),
         "kubeward.yaml",
-        &app_spec(
-            "    capabilities: [NET_BIND_SERVICE]\n    capabilitiesExemption: binds port 80; legacy image\n",
-        ),
+        &app_spec(&format!(
+            "    capabilities: [NET_BIND_SERVICE]\n    capabilitiesExemption: binds port 80; legacy image\n{PROBES}"
+        )),
     );
     let out = t.path().join("out");
     kubeward()

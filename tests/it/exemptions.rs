@@ -4,11 +4,11 @@
 
 use serde_json::Value;
 
-use crate::support::{app_spec, kubeward, render_text};
+use crate::support::{PROBES, app_spec, kubeward, render_text};
 
 /// A clean rendered Deployment named `name`, with a writable root filesystem.
 fn writable(name: &str) -> String {
-    render_text(&app_spec(""))
+    render_text(&app_spec(PROBES))
         .into_iter()
         .find(|(p, _)| p.ends_with("deployment.yaml"))
         .expect("a deployment")

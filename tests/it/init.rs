@@ -58,7 +58,8 @@ fn a_person_answers_every_section_and_gets_a_spec_and_a_bundle() {
     answer(&mut p, "Replicas", "2");
     key(&mut p, "Change the resources", "n");
     answer(&mut p, "Writable directories", "");
-    answer(&mut p, "Health check", "http:/healthz");
+    answer(&mut p, "Liveness check", "http:/livez");
+    answer(&mut p, "Readiness check", "http:/readyz");
     answer(&mut p, "Environment variables", "LOG_LEVEL=info");
     answer(&mut p, "Secrets mounted", "");
     answer(&mut p, "Team", "payments");

@@ -49,7 +49,9 @@ fn the_shipper_mounts_node_logs_read_only_and_writes_only_its_state() {
         let name = m["name"].as_str().unwrap();
         assert_eq!(writable, ["state", "tmp"].contains(&name), "{name}");
     }
-    assert_eq!(c["livenessProbe"]["httpGet"]["path"], "/api/v1/health");
+    // Liveness: the HTTP server answers; readiness: Fluent Bit reports itself healthy.
+    assert_eq!(c["livenessProbe"]["httpGet"]["path"], "/");
+    assert_eq!(c["readinessProbe"]["httpGet"]["path"], "/api/v1/health");
     let priority = doc(&files, "cluster/priorityclass-kubeward-logging.yaml");
     assert_eq!(pod["priorityClassName"], priority["metadata"]["name"]);
 }

@@ -7,6 +7,7 @@ use kubeward::validate::rules::RULES;
 use kubeward::validate::{Finding, Options, validate};
 use serde_yaml::{Mapping, Value};
 
+use crate::rules::options;
 use crate::support::root;
 
 /// The wrapper kinds, their apiVersion and the path of their pod template.
@@ -103,13 +104,13 @@ fn wrap(kind: &str, api_version: &str, meta: &Value, template: &Value) -> Value 
     ])
 }
 
-/// The findings of `rule` for the documents, checked together as one file.
-fn findings(file: &str, docs: &[Value], rule: &str) -> (Vec<Finding>, Vec<String>) {
+/// The findings of `rule` for the documents, checked together as one file with `opts`.
+fn findings(file: &str, docs: &[Value], rule: &str, opts: &Options) -> (Vec<Finding>, Vec<String>) {
     let text: String = docs
         .iter()
         .map(|d| format!("---\n{}", serde_yaml::to_string(d).unwrap()))
         .collect();
-    let report = validate(&[(file.to_string(), text)], &Options::default());
+    let report = validate(&[(file.to_string(), text)], opts);
     let invalid = report
         .findings
         .iter()
@@ -177,14 +178,15 @@ fn every_pod_rule_fires_on_every_pod_bearing_kind_at_the_template_path() {
                 .filter(|i| matches!(docs[*i]["kind"].as_str(), Some("Pod" | "Deployment")))
                 .collect();
             let [at] = pods[..] else { continue };
-            let (original, _) = findings(&name, &docs, id);
+            let opts = options(&text);
+            let (original, _) = findings(&name, &docs, id, &opts);
             let Some((meta, template, from)) = template_of(&docs[at]) else {
                 continue;
             };
             for (kind, api_version, to) in KINDS {
                 let mut wrapped = docs.clone();
                 wrapped[at] = wrap(kind, api_version, &meta, &template);
-                let (hits, invalid) = findings(&name, &wrapped, id);
+                let (hits, invalid) = findings(&name, &wrapped, id, &opts);
                 if !invalid.is_empty() {
                     problems.push(format!(
                         "{name} as {kind}: not a valid manifest: {invalid:?}"

@@ -1,5 +1,6 @@
 //! The rule catalogue against its fixtures: `tests/fixtures/rules/<id>/{pass,fail}.*.yaml`,
-//! each checked alone. Every rule needs both kinds, and every folder names a rule.
+//! each checked alone (with the options its leading `# --flag` comments give). Every
+//! rule needs both kinds, and every folder names a rule.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -33,9 +34,24 @@ fn fixtures() -> BTreeMap<String, Vec<(String, String)>> {
     out
 }
 
+/// The run options a fixture asks for in its leading comments: `# --registry PREFIX`
+/// (as `kubeward check --registry`).
+pub fn options(text: &str) -> Options {
+    let registries = text
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .filter_map(|l| l.strip_prefix("# --registry "))
+        .map(|r| kubeward::k8s::image::registry_prefix(r.trim()).expect("a registry prefix"))
+        .collect();
+    Options {
+        registries,
+        ..Options::default()
+    }
+}
+
 fn check(id: &str, name: &str, text: &str) -> Report {
     let file = format!("{id}/{name}");
-    let report = validate(&[(file.clone(), text.to_string())], &Options::default());
+    let report = validate(&[(file.clone(), text.to_string())], &options(text));
     let invalid: Vec<_> = report
         .findings
         .iter()

@@ -66,6 +66,10 @@ pub fn read_tree(dir: &Path) -> Vec<(String, String)> {
 
 pub const DIGEST: &str = "sha256:2f6c7a0d3c5e1b8f9a4d6e0c1b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a";
 
+/// App fields giving distinct health endpoints (the default TCP probes carry a
+/// `probes-distinct` exemption), for tests that edit a rendered Deployment's annotations.
+pub const PROBES: &str = "    probes:\n      liveness: { http: /livez, port: http }\n      readiness: { http: /readyz, port: http }\n";
+
 /// A valid one-app spec with `extra` appended to the app's fields (indented by 4).
 pub fn app_spec(extra: &str) -> String {
     format!(

@@ -1,7 +1,8 @@
 //! Which pods the policies cover, read from one evaluation: `netpol-selects-every-pod`
 //! (a workload's pods that no policy isolates, per direction) and `netpol-targets-pods`
 //! (a policy whose selector matches no pod of its namespace, knowing the labels
-//! controllers add to real pods).
+//! controllers add to real pods) and `netpol-peer-targets-pods` (the same for a peer's
+//! pod selector).
 
 use std::collections::HashSet;
 
@@ -11,12 +12,15 @@ use crate::validate::{Document, Finding};
 
 use super::eval::Evaluation;
 use super::lint::finding;
-use super::policy::Policy;
+use super::policy::Peer;
+use super::selector::Selector;
 
 /// Id of the rule for pods that no policy isolates.
 pub const SELECTS_EVERY_POD: &str = "netpol-selects-every-pod";
 /// Id of the rule for policies that select no pod.
 pub const TARGETS_PODS: &str = "netpol-targets-pods";
+/// Id of the rule for same-namespace pod peers that select no pod.
+pub const PEER_TARGETS_PODS: &str = "netpol-peer-targets-pods";
 
 /// The path of a workload's pod labels, where findings about its pods point.
 pub fn labels_path(doc: &Document) -> String {
@@ -72,7 +76,7 @@ pub fn untargeted(eval: &Evaluation, docs: &[Document]) -> Vec<Finding> {
             continue;
         };
         let Some(doc) = docs.get(p.doc) else { continue };
-        if !selects_a_workload(eval, ns, p) {
+        if !selects_a_workload(eval, ns, &p.selector) {
             let message = format!(
                 "the selector matches no pod template in namespace `{}`",
                 p.namespace
@@ -86,20 +90,61 @@ pub fn untargeted(eval: &Evaluation, docs: &[Document]) -> Vec<Finding> {
 /// Whether the policy selects the pods of some workload of namespace `ns`. Terms on
 /// labels that controllers add to real pods (`pod-template-hash`, `job-name`…) hold,
 /// with any value, for the pods of the kinds that add them, and for no other.
-fn selects_a_workload(eval: &Evaluation, ns: usize, p: &Policy) -> bool {
+fn selects_a_workload(eval: &Evaluation, ns: usize, selector: &Selector) -> bool {
     let u = &eval.universe;
     let workload_kind = |pod: usize| u.pods[pod].workload.as_ref().map(|w| w.0.as_str());
-    if !p.selector.mentions(controller_added) {
+    if !selector.mentions(controller_added) {
         return u
-            .select_pods(ns, &p.selector)
+            .select_pods(ns, selector)
             .into_iter()
             .any(|pod| workload_kind(pod).is_some());
     }
-    let rest = p.selector.without_keys(controller_added);
+    let rest = selector.without_keys(controller_added);
     u.select_pods(ns, &rest).into_iter().any(|pod| {
         workload_kind(pod).is_some_and(|kind| {
-            p.selector
-                .may_match(&u.pods[pod].labels, |key| added_by_controller(kind, key))
+            selector.may_match(&u.pods[pod].labels, |key| added_by_controller(kind, key))
         })
     })
+}
+
+/// One finding per peer `podSelector` without a `namespaceSelector` (so: pods of the
+/// policy's own namespace) that matches no pod there, where the input holds some
+/// workload of that namespace. Select-all peers always apply.
+pub fn dangling_peers(eval: &Evaluation, docs: &[Document]) -> Vec<Finding> {
+    let u = &eval.universe;
+    let mut out = Vec::new();
+    for p in &eval.policies {
+        let (Some(ns), Some(doc)) = (u.namespace(&p.namespace), docs.get(p.doc)) else {
+            continue;
+        };
+        if !u
+            .pods
+            .iter()
+            .any(|q| q.namespace == ns && q.workload.is_some())
+        {
+            continue;
+        }
+        for (dir, key, rules) in [("ingress", "from", &p.ingress), ("egress", "to", &p.egress)] {
+            for (i, rule) in rules.iter().flatten().enumerate() {
+                for (j, peer) in rule.peers.iter().flatten().enumerate() {
+                    let Peer::Pods {
+                        namespaces: None,
+                        pods: Some(sel),
+                    } = peer
+                    else {
+                        continue;
+                    };
+                    if !sel.is_empty() && !selects_a_workload(eval, ns, sel) {
+                        let message = format!(
+                            "this peer's podSelector matches no pod template in namespace `{}`",
+                            p.namespace
+                        );
+                        let path = format!("spec.{dir}[{i}].{key}[{j}].podSelector");
+                        out.push(finding(PEER_TARGETS_PODS, doc, &path, message));
+                    }
+                }
+            }
+        }
+    }
+    out
 }

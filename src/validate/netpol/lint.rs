@@ -12,7 +12,9 @@ use crate::k8s::keys;
 use crate::validate::rules::find;
 use crate::validate::{Document, Finding};
 
-use super::coverage::{SELECTS_EVERY_POD, TARGETS_PODS, open_pods, untargeted};
+use super::coverage::{
+    PEER_TARGETS_PODS, SELECTS_EVERY_POD, TARGETS_PODS, dangling_peers, open_pods, untargeted,
+};
 use super::dns::{self, DNS_ADDRESS_RANGES, DNS_EGRESS};
 use super::eval::Evaluation;
 use super::policy::{Peer, Policy, Rule};
@@ -26,10 +28,15 @@ pub const NAMESPACE_LABEL: &str = "netpol-namespace-label-exists";
 /// Findings of the whole-input rules that `skip` does not turn off.
 pub fn run(docs: &[Document], skip: &BTreeSet<String>) -> Vec<Finding> {
     let on = |id: &str| !skip.contains(id);
-    let eval = [SELECTS_EVERY_POD, TARGETS_PODS, DNS_EGRESS]
-        .into_iter()
-        .any(on)
-        .then(|| Evaluation::new(docs, &extras()));
+    let eval = [
+        SELECTS_EVERY_POD,
+        TARGETS_PODS,
+        PEER_TARGETS_PODS,
+        DNS_EGRESS,
+    ]
+    .into_iter()
+    .any(on)
+    .then(|| Evaluation::new(docs, &extras()));
     let mut out = Vec::new();
     if let Some(eval) = &eval {
         if on(SELECTS_EVERY_POD) {
@@ -37,6 +44,9 @@ pub fn run(docs: &[Document], skip: &BTreeSet<String>) -> Vec<Finding> {
         }
         if on(TARGETS_PODS) {
             out.extend(untargeted(eval, docs));
+        }
+        if on(PEER_TARGETS_PODS) {
+            out.extend(dangling_peers(eval, docs));
         }
         if on(DNS_EGRESS) {
             out.extend(dns::findings(eval, docs));

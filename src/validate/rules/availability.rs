@@ -3,8 +3,10 @@
 
 use serde_yaml::Value;
 
+use super::autoscaling::hpa_min;
 use super::select::{
-    Labels, has_namespace, is_empty_selector, items, ns, of_kind, pod_labels, selects, workloads,
+    Labels, autoscaler_of, has_namespace, is_empty_selector, items, ns, of_kind, pod_labels,
+    selects, workloads,
 };
 use super::{Hit, get, pod_spec, rule};
 use crate::validate::Document;
@@ -18,13 +20,15 @@ fn replicas(doc: &Document) -> i64 {
         .unwrap_or(1)
 }
 
+/// The fewest pods the workload may run: the minimum of its autoscaler when one scales
+/// it (the HPA overrides `spec.replicas`), else `spec.replicas`.
+fn fewest_pods(doc: &Document, all: &[Document]) -> i64 {
+    autoscaler_of(doc, all).map_or_else(|| replicas(doc), hpa_min)
+}
+
 /// Whether a HorizontalPodAutoscaler of the bundle scales `doc`.
 fn autoscaled(doc: &Document, all: &[Document]) -> bool {
-    of_kind(all, "HorizontalPodAutoscaler", ns(doc)).any(|h| {
-        let target =
-            |f: &str| get(&h.value, &format!("spec.scaleTargetRef.{f}")).and_then(Value::as_str);
-        target("kind") == Some(doc.kind()) && target("name") == Some(doc.name())
-    })
+    autoscaler_of(doc, all).is_some()
 }
 
 /// Whether the workload runs (or may run) more than one pod.
@@ -115,13 +119,20 @@ fn budget_problem(pdb: &Document, all: &[Document]) -> Option<Hit> {
             let n = m.as_i64()?;
             let w = covered_workloads(pdb, all)
                 .into_iter()
-                .find(|w| replicas(w) <= n)?;
+                .find(|w| fewest_pods(w, all) <= n)?;
+            let count = match autoscaler_of(w, all) {
+                Some(h) => format!(
+                    "its autoscaler `{}` may scale it to {}",
+                    h.name(),
+                    hpa_min(h)
+                ),
+                None => format!("{} replicas", replicas(w)),
+            };
             Some(Hit::new(
                 "spec.minAvailable",
                 format!(
-                    "minAvailable {n} leaves no pod of {} ({} replicas) evictable",
-                    w.describe(),
-                    replicas(w)
+                    "minAvailable {n} leaves no pod of {} ({count}) evictable",
+                    w.describe()
                 ),
             ))
         }
@@ -134,11 +145,12 @@ rule!(PdbAllowsDisruption {
     title: "PodDisruptionBudgets allow at least one eviction",
     severity: Warning,
     kinds: &["PodDisruptionBudget"],
-    rationale: "A budget that never allows an eviction blocks node drains and cluster upgrades until someone deletes it by hand.",
-    fix: "use `maxUnavailable: 1`, or a `minAvailable` below the replica count",
+    rationale: "A budget that never allows an eviction blocks node drains and cluster upgrades until someone deletes it by hand. For a workload scaled by a HorizontalPodAutoscaler of the bundle, the HPA's `minReplicas` counts, not `spec.replicas`.",
+    fix: "use `maxUnavailable: 1`, or a `minAvailable` below the replica count (below the autoscaler's `minReplicas` when an HPA scales the workload)",
     refs: [
         "kube-score poddisruptionbudget-has-policy",
         "Polaris pdbDisruptionsIsZero",
+        "Polaris pdbMinAvailableGreaterThanHPAMinReplicas",
         "kube-linter pdb-max-unavailable",
         "kube-linter pdb-min-available"
     ],

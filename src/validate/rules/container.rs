@@ -96,7 +96,7 @@ rule!(NoPrivilegedPorts {
     kinds: POD_KINDS,
     rationale: "Binding a port below 1024 needs root or NET_BIND_SERVICE; a Service can map port 80 to a high targetPort instead.",
     fix: "listen on a port above 1023 (e.g. 8080) and set the Service's `port: 80, targetPort: 8080`",
-    refs: ["kube-linter privileged-ports", "CKV_K8S_25"],
+    refs: ["kube-linter privileged-ports"],
     check: |doc, _| ports_where(
         doc,
         |p| container_port(p).is_some_and(|n| (1..1024).contains(&n)),
@@ -154,9 +154,19 @@ rule!(NoDuplicateEnv {
 /// Whether a variable or key name looks like it holds a credential.
 pub fn sensitive_name(name: &str) -> bool {
     let up = name.to_ascii_uppercase().replace(['-', '.'], "_");
-    let reference = ["_FILE", "_PATH", "_DIR", "_URL", "_ENDPOINT", "_NAME"]
-        .iter()
-        .any(|s| up.ends_with(s));
+    let reference = [
+        "_FILE",
+        "_PATH",
+        "_DIR",
+        "_URL",
+        "_ENDPOINT",
+        "_NAME",
+        "_ID",
+        "_ARN",
+        "_REF",
+    ]
+    .iter()
+    .any(|s| up.ends_with(s));
     let words = [
         "PASSWORD",
         "PASSWD",
@@ -173,6 +183,15 @@ pub fn sensitive_name(name: &str) -> bool {
             || up == "OCI_CLI_KEY_CONTENT")
 }
 
+/// Whether a literal value is a switch (`"1"`, `"true"`, `"no"`…): the variable configures
+/// credentials (`MYSQL_ALLOW_EMPTY_PASSWORD: "1"`), it does not hold one.
+fn is_switch(value: &str) -> bool {
+    let switches = [
+        "0", "1", "true", "false", "yes", "no", "on", "off", "y", "n",
+    ];
+    switches.iter().any(|s| value.eq_ignore_ascii_case(s))
+}
+
 /// Whether a value holds a PEM private key.
 pub fn has_private_key(value: &str) -> bool {
     value.contains("-----BEGIN") && value.contains("PRIVATE KEY-----")
@@ -183,7 +202,7 @@ rule!(NoSensitiveLiteralEnv {
     title: "Credentials are not written into the manifest",
     severity: Warning,
     kinds: POD_KINDS,
-    rationale: "A literal `value` of a variable named like a password, token or key (or holding a private key) is a credential in plain text in Git, in the API and in every `kubectl get -o yaml`. The name match is a heuristic; names ending in _FILE, _PATH, _DIR, _URL, _ENDPOINT or _NAME are taken to be references.",
+    rationale: "A literal `value` of a variable named like a password, token or key (or holding a private key) is a credential in plain text in Git, in the API and in every `kubectl get -o yaml`. The name match is a heuristic; names ending in _FILE, _PATH, _DIR, _URL, _ENDPOINT, _NAME, _ID, _ARN or _REF are taken to be references, and switch values (`1`, `true`, `no`…) are settings, not credentials.",
     fix: "move the value into a Secret and mount it as a file (see `no-secrets-in-env`)",
     refs: [
         "Polaris sensitiveContainerEnvVar",
@@ -201,7 +220,7 @@ rule!(NoSensitiveLiteralEnv {
                 else {
                     continue;
                 };
-                if sensitive_name(cname(e)) || has_private_key(value) {
+                if (sensitive_name(cname(e)) && !is_switch(value)) || has_private_key(value) {
                     out.push(Hit::new(
                         format!("{path}.env[{i}].value"),
                         format!(

@@ -2,20 +2,29 @@
 //! grouped by domain (one file per group).
 
 mod admission;
+mod autoscaling;
 mod availability;
+mod batch;
 mod container;
 mod cross;
+mod hostpath;
 mod identity;
+mod ingress;
 mod metadata;
 mod namespace;
 mod network;
 mod pod;
+mod probes;
 pub(crate) mod psa;
 mod pss;
 mod quota;
 mod rbac;
 mod rbac_admin;
 mod rbac_bindings;
+mod rbac_write;
+mod refs;
+mod registry;
+mod scheduling;
 pub(crate) mod select;
 mod service;
 mod workload;
@@ -97,10 +106,13 @@ pub static RULES: &[&dyn Rule] = &[
     &pod::SeccompRuntimeDefault,
     &pod::NoHostNamespaces,
     &pod::NoHostPath,
+    &hostpath::HostPathSensitive,
+    &hostpath::HostPathWritable,
     &pod::NoHostPorts,
     &workload::ImageDigest,
     &workload::ImageTagPinned,
     &workload::ImagePullPolicyAlways,
+    &registry::ImageRegistryAllowed,
     &workload::CpuRequests,
     &workload::CpuLimits,
     &workload::MemoryRequests,
@@ -108,6 +120,7 @@ pub static RULES: &[&dyn Rule] = &[
     &workload::EphemeralStorage,
     &workload::LivenessProbe,
     &workload::ReadinessProbe,
+    &probes::ProbesDistinct,
     &workload::AutomountTokenDisabled,
     &workload::NoSecretsInEnv,
     // Pod Security Standards controls not covered above.
@@ -141,6 +154,16 @@ pub static RULES: &[&dyn Rule] = &[
     &availability::PodAntiAffinity,
     &availability::RollingUpdateStrategy,
     &availability::SelectorMatchesTemplate,
+    &scheduling::PriorityClass,
+    &scheduling::PriorityClassExists,
+    // Autoscaling and batch.
+    &autoscaling::HpaReplicasUnset,
+    &autoscaling::HpaMinMax,
+    &autoscaling::HpaTargetExists,
+    &batch::JobRestartPolicy,
+    &batch::CronjobStartingDeadline,
+    &batch::CronjobConcurrencyPolicy,
+    &batch::JobTtlAfterFinished,
     // Services and Ingresses.
     &service::ServiceTypeClusterIp,
     &service::ServiceTargetsPods,
@@ -148,12 +171,18 @@ pub static RULES: &[&dyn Rule] = &[
     &service::ServiceNoExternalIps,
     &service::IngressTls,
     &service::IngressNoSnippets,
+    &ingress::IngressNginxAnnotationInjection,
     // RBAC: roles.
     &rbac::RbacNoWildcards,
     &rbac::RbacNoSecretRead,
     &rbac::RbacNoExecAttachProxy,
     &rbac::RbacNoCreateWorkloads,
     &rbac::RbacNoPvOrTokenCreate,
+    &rbac_write::RbacNoWorkloadWrite,
+    &rbac_write::RbacNoSecretWrite,
+    &rbac_write::RbacNoTrafficWrite,
+    &rbac_write::RbacNoConfigmapWrite,
+    &rbac_write::RbacNoLogDelete,
     &rbac_admin::RbacNoEscalateBindImpersonate,
     &rbac_admin::RbacNoWebhookConfigWrite,
     &rbac_admin::RbacNoCsrApproval,
@@ -162,6 +191,8 @@ pub static RULES: &[&dyn Rule] = &[
     &rbac_bindings::RbacNoClusterAdmin,
     &rbac_bindings::RbacNoAnonymousOrMasters,
     &rbac_bindings::NoDefaultSaBindings,
+    &rbac_bindings::RbacNoBroadBuiltinRoles,
+    &rbac_bindings::RbacNoAuthenticatedGroup,
     // Admission policies.
     &admission::AdmissionBindingDenies,
     &admission::AdmissionPolicyFailsClosed,
@@ -170,6 +201,7 @@ pub static RULES: &[&dyn Rule] = &[
     &network::NetpolSelectsEveryPod,
     &network::NetpolDnsEgress,
     &network::NetpolTargetsPods,
+    &network::NetpolPeerTargetsPods,
     &network::NetpolNoAllowAll,
     &network::NetpolPeerOrTrap,
     &network::NetpolNamespaceLabelExists,
@@ -183,6 +215,9 @@ pub static RULES: &[&dyn Rule] = &[
     &quota::QuotaFit,
     &cross::PdbTargetsPods,
     &cross::ServiceTargetPortExists,
+    &refs::IngressBackendExists,
+    &refs::StatefulsetHeadlessService,
+    &refs::EnvRefsExist,
     // Metadata.
     &metadata::RecommendedLabels,
     &metadata::InstanceLabelMatchesName,
@@ -205,10 +240,14 @@ fn group_of(doc: &Document) -> Option<String> {
     }
 }
 
+/// Cluster-scoped kinds that namespaced objects refer to by name (a binding's
+/// ClusterRole, a pod's PriorityClass): every namespace's rules see them.
+const REFERENCED_CLUSTER_KINDS: &[&str] = &["ClusterRole", "PriorityClass"];
+
 /// Run every rule that is not skipped over every document.
 ///
-/// Cross-object rules only look within a namespace (plus ClusterRoles, which bindings
-/// refer to), so each document is checked against its own namespace's documents: the
+/// Cross-object rules only look within a namespace (plus ClusterRoles and
+/// PriorityClasses, which namespaced objects refer to), so each document is checked against its own namespace's documents: the
 /// cost grows with the largest namespace, not with the square of the bundle. The rules
 /// that need the whole input (Namespaces of other namespaces) run once, in
 /// [`super::netpol::lint`].
@@ -217,13 +256,16 @@ pub fn run(docs: &[Document], opts: &Options) -> Vec<Finding> {
     for doc in docs {
         groups.entry(group_of(doc)).or_default().push(doc);
     }
-    let cluster_roles: Vec<&Document> = docs.iter().filter(|d| d.kind() == "ClusterRole").collect();
+    let cluster_refs: Vec<&Document> = docs
+        .iter()
+        .filter(|d| REFERENCED_CLUSTER_KINDS.contains(&d.kind()))
+        .collect();
     let mut out = super::netpol::lint::run(docs, &opts.skip);
     for (group, members) in &groups {
         let scope: Vec<Document> = match group {
             Some(_) => members
                 .iter()
-                .chain(&cluster_roles)
+                .chain(&cluster_refs)
                 .map(|d| (*d).clone())
                 .collect(),
             None => Vec::new(),
@@ -241,7 +283,11 @@ fn check_one(doc: &Document, all: &[Document], opts: &Options, out: &mut Vec<Fin
         .iter()
         .filter(|r| r.kinds().contains(&doc.kind()) && !opts.skip.contains(r.id()))
     {
-        for hit in rule.check(doc, all) {
+        let mut hits = rule.check(doc, all);
+        if rule.id() == registry::ImageRegistryAllowed.id() {
+            hits = registry::hits(doc, &opts.registries);
+        }
+        for hit in hits {
             out.push(Finding {
                 rule: rule.id().into(),
                 severity: rule.severity(),

@@ -183,6 +183,19 @@ rule!(
 });
 
 rule!(
+    /// Findings come from [`crate::validate::netpol::coverage`], on one evaluation of the input.
+    NetpolPeerTargetsPods {
+    id: "netpol-peer-targets-pods",
+    title: "Pod peers of a policy select some pod",
+    severity: Warning,
+    kinds: &["NetworkPolicy"],
+    rationale: "A `podSelector` peer without a `namespaceSelector` means pods of the policy's own namespace; one that matches none of them (a label typo, a renamed app) silently denies the flow it was written for. Judged like `netpol-targets-pods` (controller-added labels taken to be present). Scope: reported when the input holds a workload of that namespace; select-all peers are never reported.",
+    fix: "make the peer's `podSelector` match the pod template labels of the workload it means; for pods of another namespace, add a `namespaceSelector` to the same peer",
+    refs: ["kube-linter dangling-networkpolicypeer-podselector"],
+    check: |_, _| Vec::new(),
+});
+
+rule!(
     /// Findings come from [`crate::validate::netpol::lint`], which reads the whole input.
     NetpolNamespaceLabelExists {
     id: "netpol-namespace-label-exists",

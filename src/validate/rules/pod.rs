@@ -84,6 +84,10 @@ rule!(RunAsNonRoot {
         match (non_root, user) {
             (_, Some(0)) => Some(format!("container `{}` runs as uid 0", cname(c))),
             (Some(true), _) => None,
+            (_, Some(uid)) => Some(format!(
+                "container `{}` runs as uid {uid} but does not set runAsNonRoot: true, which Pod Security requires (and which makes the kubelet refuse a root image)",
+                cname(c)
+            )),
             _ => Some(format!(
                 "container `{}` may run as root: runAsNonRoot is not true",
                 cname(c)
@@ -187,43 +191,47 @@ rule!(ReadOnlyRootFs {
     }),
 });
 
+/// Whether a seccomp profile type confines the container: the runtime's default or a
+/// profile on the node (`Localhost`, tighter by intent), as Pod Security accepts.
+fn confining(profile: Option<&str>) -> bool {
+    matches!(profile, Some("RuntimeDefault" | "Localhost"))
+}
+
+fn seccomp_type(v: &Value) -> Option<&str> {
+    get(v, "securityContext.seccompProfile.type").and_then(Value::as_str)
+}
+
 rule!(SeccompRuntimeDefault {
     id: "seccomp-runtime-default",
-    title: "Pods use the RuntimeDefault seccomp profile",
+    title: "Pods use the RuntimeDefault (or a Localhost) seccomp profile",
     severity: Error,
     kinds: POD_KINDS,
-    rationale: "Without a seccomp profile every system call is open to the container, including ones used to escape.",
+    rationale: "Without a seccomp profile every system call is open to the container, including ones used to escape. A `Localhost` profile (one installed on the node) is accepted, as Pod Security accepts it: a tighter profile is not penalised.",
     fix: "set `securityContext.seccompProfile.type: RuntimeDefault` in the pod spec, and do not override it with Unconfined in a container",
     refs: ["PSS restricted: seccompProfile", "CKV_K8S_31", "CIS 5.6.2"],
     check: |doc, _| {
         let Some((prefix, pod)) = pod_spec(doc) else {
             return Vec::new();
         };
-        let pod_level = get(pod, "securityContext.seccompProfile.type").and_then(Value::as_str);
+        let pod_level = seccomp_type(pod);
         let all = containers(prefix, pod);
-        if pod_level == Some("RuntimeDefault") {
+        if confining(pod_level) {
             return all
                 .iter()
-                .filter(|(_, c)| {
-                    get(c, "securityContext.seccompProfile.type").and_then(Value::as_str)
-                        == Some("Unconfined")
-                })
+                .filter(|(_, c)| seccomp_type(c).is_some_and(|t| !confining(Some(t))))
                 .map(|(path, c)| {
                     Hit::new(
                         format!("{path}.securityContext.seccompProfile"),
                         format!(
-                            "container `{}` overrides the pod's profile with Unconfined",
-                            cname(c)
+                            "container `{}` overrides the pod's profile with `{}`",
+                            cname(c),
+                            seccomp_type(c).unwrap_or("?")
                         ),
                     )
                 })
                 .collect();
         }
-        let every = !all.is_empty()
-            && all.iter().all(|(_, c)| {
-                get(c, "securityContext.seccompProfile.type").and_then(Value::as_str)
-                    == Some("RuntimeDefault")
-            });
+        let every = !all.is_empty() && all.iter().all(|(_, c)| confining(seccomp_type(c)));
         if every && pod_level.is_none() {
             return Vec::new();
         }

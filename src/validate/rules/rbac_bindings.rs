@@ -1,10 +1,11 @@
-//! RBAC binding rules: cluster-admin, anonymous and system:masters subjects, and the
-//! default service account.
+//! RBAC binding rules: cluster-admin, the built-in edit and admin roles, anonymous,
+//! authenticated and system:masters subjects, and the default service account.
 
 use serde_yaml::Value;
 
 use super::select::{items, ns, strings};
 use super::{Hit, rule};
+use crate::k8s::rbac::BROAD_BUILTIN_ROLES;
 use crate::validate::Document;
 
 const BINDINGS: &[&str] = &["RoleBinding", "ClusterRoleBinding"];
@@ -104,5 +105,55 @@ rule!(NoDefaultSaBindings {
                 format!("binds the default service account of `{namespace}`"),
             )
         })
+        .collect(),
+});
+
+rule!(RbacNoBroadBuiltinRoles {
+    id: "rbac-no-broad-builtin-roles",
+    title: "Nothing is bound to the built-in `edit` or `admin` ClusterRole",
+    severity: Warning,
+    kinds: BINDINGS,
+    rationale: "The built-in `edit` and `admin` roles look like ordinary team access, but they include reading and writing every Secret, exec into every pod and changing every workload of the namespace (bound by a ClusterRoleBinding: of every namespace). The rules on roles cannot see them: they are not in the manifests.",
+    fix: "bind a Role that lists what the subject needs (kubeward's access roles never include Secrets; exec is granted per person)",
+    refs: ["CIS 5.1.2", "CIS 5.1.4"],
+    check: |doc, _| {
+        let Some(r) = doc.value.get("roleRef") else {
+            return Vec::new();
+        };
+        if text(r, "kind") != "ClusterRole" {
+            return Vec::new();
+        }
+        BROAD_BUILTIN_ROLES
+            .iter()
+            .filter(|(name, _)| text(r, "name") == *name)
+            .map(|(name, powers)| {
+                let scope = if doc.kind() == "ClusterRoleBinding" {
+                    "in every namespace"
+                } else {
+                    "in this namespace"
+                };
+                Hit::new(
+                    "roleRef.name",
+                    format!("binds the built-in `{name}` ClusterRole {scope}: {powers}"),
+                )
+            })
+            .collect()
+    },
+});
+
+rule!(RbacNoAuthenticatedGroup {
+    id: "rbac-no-authenticated-group",
+    title: "Nothing is bound to every authenticated user",
+    severity: Error,
+    kinds: BINDINGS,
+    rationale: "`system:authenticated` is every user and every service account of every namespace: a role bound to it is granted to any pod that can read its own token.",
+    fix: "bind the named users, groups or service accounts that need the role",
+    refs: ["CIS 5.1.7"],
+    check: |doc, _| items(&doc.value, "subjects")
+        .filter(|(_, s)| text(s, "kind") == "Group" && text(s, "name") == "system:authenticated")
+        .map(|(i, _)| Hit::new(
+            format!("subjects[{i}]"),
+            "binds the group `system:authenticated` (every user and service account)"
+        ))
         .collect(),
 });

@@ -7,6 +7,7 @@ use serde_yaml::Value;
 
 use super::{POD_KINDS, get, pod_spec};
 use crate::validate::Document;
+use crate::validate::schema::CLUSTER_SCOPED;
 
 /// Labels as a sorted map of the string entries of a mapping.
 pub type Labels = BTreeMap<String, String>;
@@ -31,6 +32,44 @@ pub fn of_kind<'a>(
 ) -> impl Iterator<Item = &'a Document> + 'a {
     all.iter()
         .filter(move |d| d.kind() == kind && ns(d) == name)
+}
+
+/// The object of `kind` named `name` in namespace `namespace` (any namespace for
+/// cluster-scoped kinds, which have none).
+pub fn find<'a>(
+    all: &'a [Document],
+    kind: &str,
+    namespace: &str,
+    name: &str,
+) -> Option<&'a Document> {
+    all.iter().find(|d| {
+        d.kind() == kind
+            && d.name() == name
+            && ((d.namespace().is_none() && CLUSTER_SCOPED.contains(&kind)) || ns(d) == namespace)
+    })
+}
+
+/// Whether the bundle holds any object of `kind` in namespace `namespace`: the scope of
+/// the rules that judge references to that kind (a lone file cannot show them).
+pub fn has_kind(all: &[Document], kind: &str, namespace: &str) -> bool {
+    of_kind(all, kind, namespace).next().is_some()
+}
+
+/// Whether the bundle holds any object of a cluster-scoped `kind`.
+pub fn has_cluster_kind(all: &[Document], kind: &str) -> bool {
+    all.iter().any(|d| d.kind() == kind)
+}
+
+/// The HorizontalPodAutoscaler of the bundle that scales `doc`, if any.
+pub fn autoscaler_of<'a>(doc: &Document, all: &'a [Document]) -> Option<&'a Document> {
+    all.iter().find(|h| {
+        if h.kind() != "HorizontalPodAutoscaler" || ns(h) != ns(doc) {
+            return false;
+        }
+        let target =
+            |f: &str| get(&h.value, &format!("spec.scaleTargetRef.{f}")).and_then(Value::as_str);
+        target("kind") == Some(doc.kind()) && target("name") == Some(doc.name())
+    })
 }
 
 /// Pod-carrying documents of namespace `name`.

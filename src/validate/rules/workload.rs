@@ -101,7 +101,7 @@ rule!(ImagePullPolicyAlways {
     title: "Images are pulled on every start",
     severity: Warning,
     kinds: POD_KINDS,
-    rationale: "With `Always`, the registry checks the pod's pull credentials every time; a cached image cannot be used by pods that may not pull it.",
+    rationale: "With `Always`, the registry checks the pod's pull credentials every time; a cached image cannot be used by pods that may not pull it. An unset policy on a `:latest` or untagged image is not reported: Kubernetes defaults it to Always (`image-tag-pinned` reports the tag).",
     fix: "set `imagePullPolicy: Always`",
     refs: [
         "CKV_K8S_15",
@@ -109,7 +109,12 @@ rule!(ImagePullPolicyAlways {
         "Polaris pullPolicyNotAlways"
     ],
     check: |doc, _| each(doc, true, "imagePullPolicy", |_, c| {
-        (c.get("imagePullPolicy").and_then(Value::as_str) != Some("Always")).then(|| {
+        let policy = c.get("imagePullPolicy").and_then(Value::as_str);
+        let defaults_to_always = policy.is_none()
+            && parse_image(image(c)).is_ok_and(|r| {
+                r.digest.is_none() && matches!(r.tag.as_deref(), None | Some("latest"))
+            });
+        (policy != Some("Always") && !defaults_to_always).then(|| {
             format!(
                 "container `{}` does not set imagePullPolicy: Always",
                 cname(c)
@@ -118,15 +123,29 @@ rule!(ImagePullPolicyAlways {
     }),
 });
 
-/// A container without `resources.<kind>.<name>` set (and non-zero).
-fn missing_resource(c: &Value, kind: &str, name: &str) -> Option<String> {
-    let v = get(c, &format!("resources.{kind}")).and_then(|r| r.get(name));
-    let set = match v {
+/// Whether `resources.<kind>.<name>` of a container or pod is set (and non-zero).
+fn resource_set(v: &Value, kind: &str, name: &str) -> bool {
+    match get(v, &format!("resources.{kind}")).and_then(|r| r.get(name)) {
         Some(Value::String(s)) => parse_milli(s).is_ok_and(|q| q > 0),
         Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f > 0.0),
         _ => false,
-    };
-    (!set).then(|| {
+    }
+}
+
+/// A container whose CPU or memory `<kind>` (requests or limits) is set neither on it nor
+/// on the pod (pod-level `resources`, Kubernetes 1.34+, bounds every container). A request
+/// defaults to the container's limit, so a limit alone also sets the request.
+fn missing_compute(pod: &Value, c: &Value, kind: &str, name: &str) -> Option<String> {
+    let via_limit = kind == "requests"
+        && (resource_set(c, "limits", name) || resource_set(pod, "limits", name));
+    (!via_limit && !resource_set(pod, kind, name))
+        .then(|| missing_resource(c, kind, name))
+        .flatten()
+}
+
+/// A container without `resources.<kind>.<name>` set (and non-zero).
+fn missing_resource(c: &Value, kind: &str, name: &str) -> Option<String> {
+    (!resource_set(c, kind, name)).then(|| {
         format!(
             "container `{}` sets no {name} {}",
             cname(c),
@@ -140,19 +159,16 @@ rule!(CpuRequests {
     title: "Containers request CPU",
     severity: Error,
     kinds: POD_KINDS,
-    rationale: "Without a request the scheduler packs pods blindly and the container gets no guaranteed share under load.",
+    rationale: "Without a request the scheduler packs pods blindly and the container gets no guaranteed share under load. A limit alone also sets the request (it defaults to the limit), and pod-level `resources` (Kubernetes 1.34+) count for every container.",
     fix: "set `resources.requests.cpu`, e.g. `100m`",
     refs: [
         "CKV_K8S_10",
         "kube-score container-resources",
         "Polaris cpuRequestsMissing"
     ],
-    check: |doc, _| each(
-        doc,
-        true,
-        "resources.requests.cpu",
-        |_, c| missing_resource(c, "requests", "cpu")
-    ),
+    check: |doc, _| each(doc, true, "resources.requests.cpu", |pod, c| {
+        missing_compute(pod, c, "requests", "cpu")
+    }),
 });
 
 rule!(CpuLimits {
@@ -160,15 +176,15 @@ rule!(CpuLimits {
     title: "Containers limit CPU",
     severity: Warning,
     kinds: POD_KINDS,
-    rationale: "A container without a CPU limit can starve its neighbours; a generous limit bounds a runaway process.",
+    rationale: "A container without a CPU limit can starve its neighbours; a generous limit bounds a runaway process. A pod-level limit (Kubernetes 1.34+) bounds every container.",
     fix: "set `resources.limits.cpu`, e.g. `500m`",
     refs: [
         "CKV_K8S_11",
         "kube-score container-resources",
         "Polaris cpuLimitsMissing"
     ],
-    check: |doc, _| each(doc, true, "resources.limits.cpu", |_, c| missing_resource(
-        c, "limits", "cpu"
+    check: |doc, _| each(doc, true, "resources.limits.cpu", |pod, c| missing_compute(
+        pod, c, "limits", "cpu"
     )),
 });
 
@@ -177,15 +193,15 @@ rule!(MemoryRequests {
     title: "Containers request memory",
     severity: Error,
     kinds: POD_KINDS,
-    rationale: "Without a memory request the scheduler may place the pod where it is the first to be evicted.",
+    rationale: "Without a memory request the scheduler may place the pod where it is the first to be evicted. A limit alone also sets the request (it defaults to the limit), and pod-level `resources` (Kubernetes 1.34+) count for every container.",
     fix: "set `resources.requests.memory`, e.g. `128Mi`",
     refs: [
         "CKV_K8S_12",
         "kube-score container-resources",
         "Polaris memoryRequestsMissing"
     ],
-    check: |doc, _| each(doc, true, "resources.requests.memory", |_, c| {
-        missing_resource(c, "requests", "memory")
+    check: |doc, _| each(doc, true, "resources.requests.memory", |pod, c| {
+        missing_compute(pod, c, "requests", "memory")
     }),
 });
 
@@ -194,15 +210,15 @@ rule!(MemoryLimits {
     title: "Containers limit memory",
     severity: Error,
     kinds: POD_KINDS,
-    rationale: "A container without a memory limit can exhaust the node and get other pods killed.",
+    rationale: "A container without a memory limit can exhaust the node and get other pods killed. A pod-level limit (Kubernetes 1.34+) bounds every container.",
     fix: "set `resources.limits.memory`, e.g. `256Mi`",
     refs: [
         "CKV_K8S_13",
         "kube-score container-resources",
         "Polaris memoryLimitsMissing"
     ],
-    check: |doc, _| each(doc, true, "resources.limits.memory", |_, c| {
-        missing_resource(c, "limits", "memory")
+    check: |doc, _| each(doc, true, "resources.limits.memory", |pod, c| {
+        missing_compute(pod, c, "limits", "memory")
     }),
 });
 
@@ -211,12 +227,11 @@ rule!(EphemeralStorage {
     title: "Containers request and limit ephemeral storage",
     severity: Warning,
     kinds: POD_KINDS,
-    rationale: "Logs and emptyDirs without a bound can fill the node's disk and evict every pod on it.",
-    fix: "set `resources.requests.ephemeral-storage` and `resources.limits.ephemeral-storage`",
+    rationale: "Logs and emptyDirs without a bound can fill the node's disk and evict every pod on it. A request left unset defaults to the limit, so the limit is what is required.",
+    fix: "set `resources.limits.ephemeral-storage` (and a lower `resources.requests.ephemeral-storage` if the container usually needs less)",
     refs: ["kube-score container-ephemeral-storage-request-and-limit"],
     check: |doc, _| each(doc, true, "resources", |_, c| {
         missing_resource(c, "limits", "ephemeral-storage")
-            .or_else(|| missing_resource(c, "requests", "ephemeral-storage"))
     }),
 });
 
