@@ -201,13 +201,20 @@ mod tests {
             assert!(yaml_literal(text, 4).starts_with("|\n    "), "{text:?}");
         }
         // LS and PS end a block scalar for a YAML 1.1 reader: `x<LS>evil: 1` would add
-        // a key. They, NEL, BOM and control characters force quoting.
+        // a key. They, NEL, BOM and control characters force quoting,
         for text in [
             "x\u{2028}evil: 1\n",
             "x\u{2029}y\n",
             "x\u{85}y\n",
             "\u{FEFF}x\n",
             "bell\u{7}\n",
+            // and text a literal block would change or a linter would flag
+            "trailing \n",
+            " leading\n",
+            "tab\there\n",
+            "cr\r\n",
+            "two\n\n",
+            "",
         ] {
             let out = yaml_literal(text, 4);
             assert!(out.starts_with('"'), "{text:?} -> {out}");
