@@ -12,8 +12,9 @@
 mod path;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use saphyr_parser::{Event, Parser, ScanError, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
 
 use crate::diag::Pos;
 
@@ -59,15 +60,60 @@ impl From<Packed> for Pos {
 type NodeId = u32;
 
 /// The positions of every node of one YAML document, looked up by formatted path.
+/// Cloning is cheap: the nodes are shared, so a part of a document (an item of a
+/// `List`) can have an index of its own rooted at that item.
 #[derive(Debug, Default, Clone)]
 pub struct PosIndex {
+    tree: Arc<Tree>,
+    root: Option<NodeId>,
+    /// Where the document starts (its first node).
+    pub start: Pos,
+    /// Plain scalars that YAML 1.1 (which Kubernetes reads) resolves to a boolean or an
+    /// integer where YAML 1.2 reads a string: their paths and values.
+    pub yaml11: Vec<(Vec<Seg>, Resolved)>,
+}
+
+#[derive(Debug, Default)]
+struct Tree {
     /// (key, value) position of each node.
     nodes: Vec<(Packed, Packed)>,
     /// The edges: (parent, key or index) → child.
     children: HashMap<(NodeId, Seg), NodeId>,
-    root: Option<NodeId>,
-    /// Where the document starts (its first node).
-    pub start: Pos,
+}
+
+/// A YAML 1.1 reading of a plain scalar that differs from the YAML 1.2 one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolved {
+    /// `yes`, `on`, `y`… and `no`, `off`, `n`…
+    Bool(bool),
+    /// An octal literal with a leading zero: `0755` is 493.
+    Int(i64),
+}
+
+impl Resolved {
+    /// How YAML 1.1 reads `plain` when YAML 1.2 reads it as a string.
+    pub fn of(plain: &str) -> Option<Resolved> {
+        match plain {
+            "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => {
+                return Some(Resolved::Bool(true));
+            }
+            "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
+                return Some(Resolved::Bool(false));
+            }
+            _ => {}
+        }
+        let (sign, digits) = match plain.strip_prefix('-') {
+            Some(rest) => (-1, rest),
+            None => (1, plain.strip_prefix('+').unwrap_or(plain)),
+        };
+        let octal = digits.strip_prefix('0')?;
+        if octal.is_empty() || !octal.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+            return None;
+        }
+        i64::from_str_radix(octal, 8)
+            .ok()
+            .map(|n| Resolved::Int(sign * n))
+    }
 }
 
 impl PosIndex {
@@ -107,7 +153,7 @@ impl PosIndex {
         };
         let mut whole = true;
         for seg in path::segments(path) {
-            match self.children.get(&(id, seg)) {
+            match self.tree.children.get(&(id, seg)) {
                 Some(&child) => id = child,
                 None => {
                     whole = false;
@@ -115,7 +161,7 @@ impl PosIndex {
                 }
             }
         }
-        let (key, value) = self.nodes[id as usize];
+        let (key, value) = self.tree.nodes[id as usize];
         (
             Some(NodePos {
                 key: key.into(),
@@ -129,17 +175,53 @@ impl PosIndex {
         path::format_path(&path::segments(path).collect::<Vec<_>>()) == path
     }
 
+    /// The index of the part of the document at `path` (an item of a `List`), with
+    /// positions looked up from that part's root; `None` when there is no such node.
+    /// Its YAML 1.1 readings are left behind: they are applied to the whole document.
+    pub fn subtree(&self, path: &[Seg]) -> Option<PosIndex> {
+        let mut id = self.root?;
+        for seg in path {
+            id = *self.tree.children.get(&(id, seg.clone()))?;
+        }
+        Some(PosIndex {
+            tree: Arc::clone(&self.tree),
+            root: Some(id),
+            start: self.tree.nodes[id as usize].1.into(),
+            yaml11: Vec::new(),
+        })
+    }
+}
+
+/// A [`PosIndex`] while its document is read.
+#[derive(Default)]
+struct Building {
+    tree: Tree,
+    root: Option<NodeId>,
+    start: Pos,
+    yaml11: Vec<(Vec<Seg>, Resolved)>,
+}
+
+impl Building {
     /// Add a node under `parent` (the root when `None`).
     fn add(&mut self, parent: Option<(NodeId, Seg)>, key: Pos, value: Pos) -> NodeId {
-        let id = NodeId::try_from(self.nodes.len()).unwrap_or(NodeId::MAX);
-        self.nodes.push((key.into(), value.into()));
+        let id = NodeId::try_from(self.tree.nodes.len()).unwrap_or(NodeId::MAX);
+        self.tree.nodes.push((key.into(), value.into()));
         match parent {
             Some(edge) => {
-                self.children.insert(edge, id);
+                self.tree.children.insert(edge, id);
             }
             None => self.root = Some(id),
         }
         id
+    }
+
+    fn finish(self) -> PosIndex {
+        PosIndex {
+            tree: Arc::new(self.tree),
+            root: self.root,
+            start: self.start,
+            yaml11: self.yaml11,
+        }
     }
 }
 
@@ -181,22 +263,29 @@ enum Frame {
 pub fn index_documents(text: &str) -> Result<Vec<PosIndex>, (Pos, String)> {
     let mut docs = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
-    let mut cur = PosIndex::default();
+    let mut cur = Building::default();
     let mut depth = 0usize;
     for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(scan_error)?;
         let pos = to_pos(&span);
         match event {
             Event::DocumentStart(_) => {
-                cur = PosIndex {
+                cur = Building {
                     start: pos,
-                    ..PosIndex::default()
+                    ..Building::default()
                 };
                 stack.clear();
                 depth = 0;
             }
-            Event::DocumentEnd => docs.push(std::mem::take(&mut cur)),
-            Event::Scalar(value, ..) => node(&mut stack, &mut cur, pos, Some(&value), None),
+            Event::DocumentEnd => docs.push(std::mem::take(&mut cur).finish()),
+            Event::Scalar(value, style, _, tag) => {
+                if style == ScalarStyle::Plain && tag.is_none() {
+                    if let Some(r) = Resolved::of(&value) {
+                        note_yaml11(&stack, &mut cur, r);
+                    }
+                }
+                node(&mut stack, &mut cur, pos, Some(&value), None)
+            }
             Event::Alias(_) => node(&mut stack, &mut cur, pos, None, None),
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 depth += 1;
@@ -225,6 +314,22 @@ pub fn index_documents(text: &str) -> Result<Vec<PosIndex>, (Pos, String)> {
     Ok(docs)
 }
 
+/// Remember a YAML 1.1 reading of the value scalar about to be added (keys stay as
+/// they are; a scalar inside a complex key is not a value of the document).
+fn note_yaml11(stack: &[Frame], cur: &mut Building, r: Resolved) {
+    let mut path = Vec::with_capacity(stack.len());
+    for frame in stack {
+        match frame {
+            Frame::Map {
+                key: Some((k, _)), ..
+            } => path.push(Seg::Key(k.clone())),
+            Frame::Seq { next, .. } => path.push(Seg::Index(*next)),
+            Frame::Map { key: None, .. } | Frame::Skip(_) => return,
+        }
+    }
+    cur.yaml11.push((path, r));
+}
+
 fn too_deep() -> String {
     format!(
         "the document nests mappings and lists deeper than {MAX_DEPTH} levels, which kubeward does not read"
@@ -240,7 +345,7 @@ fn scan_error(e: ScanError) -> (Pos, String) {
 /// for a sequence start, `None` for a scalar or alias.
 fn node(
     stack: &mut Vec<Frame>,
-    idx: &mut PosIndex,
+    idx: &mut Building,
     pos: Pos,
     scalar: Option<&str>,
     container: Option<bool>,
@@ -263,7 +368,8 @@ fn node(
             return;
         }
         Some(Frame::Map { node, key }) => {
-            let (k, kpos) = key.take().unwrap_or_default();
+            // The key stays until the value ends: a YAML 1.1 reading below needs its path.
+            let (k, kpos) = key.clone().unwrap_or_default();
             (Some((*node, Seg::Key(k))), kpos)
         }
         Some(Frame::Seq { node, next }) => (Some((*node, Seg::Index(*next))), pos),
@@ -380,6 +486,27 @@ kind: Second
     }
 
     #[test]
+    fn yaml_1_1_readings_of_plain_values_are_noted_with_their_paths() {
+        let docs =
+            index_documents("a:\n  b: [on, \"yes\", x]\n  c: {d: 0644}\nyes: 1\ne: !!str off\n")
+                .unwrap();
+        let key = |k: &str| Seg::Key(k.into());
+        assert_eq!(
+            docs[0].yaml11,
+            [
+                (
+                    vec![key("a"), key("b"), Seg::Index(0)],
+                    Resolved::Bool(true)
+                ),
+                (vec![key("a"), key("c"), key("d")], Resolved::Int(0o644)),
+            ]
+        );
+        assert_eq!(Resolved::of("0"), None, "plain zero is the same in both");
+        assert_eq!(Resolved::of("0x1f"), None);
+        assert_eq!(Resolved::of("OFF"), Some(Resolved::Bool(false)));
+    }
+
+    #[test]
     fn later_duplicate_keys_win() {
         let docs = index_documents("a: 1\na: 2\n").unwrap();
         assert_eq!(docs[0].value("a"), Some(Pos::new(2, 4)));
@@ -422,6 +549,6 @@ kind: Second
         let docs = index_documents(&(prefix + &items)).unwrap();
         let path = format!("{}.v49999", vec!["k"; 99].join("."));
         assert_eq!(docs[0].value(&path), Some(Pos::new(50_099, 108)));
-        assert_eq!(docs[0].nodes.len(), 1 + 99 + 50_000);
+        assert_eq!(docs[0].tree.nodes.len(), 1 + 99 + 50_000);
     }
 }

@@ -24,6 +24,7 @@ mod pipeline;
 mod pod_kinds;
 mod property;
 mod quota;
+mod realistic;
 mod robust;
 mod rules;
 mod stdout;
