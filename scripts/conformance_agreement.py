@@ -7,8 +7,11 @@ conformance run as a report; it does not fail the run (the two tools differ on
 purpose in places, see docs/checkov-agreement.md), but a tool that cannot run
 does (Fatal).
 
-Objects are matched by file, kind and name (checkov says `default` for a missing
-namespace, kubeward says nothing, so the namespace is left out of the match).
+Objects are matched by place, not by name: an object is its file and the first
+line of the lines checkov gives for it, and a kubeward finding belongs to the
+innermost such object whose lines hold it. (The names differ: checkov calls an
+object with only `generateName` after its labels, derives a Pod from each pod
+template for its graph checks, and says `default` for a missing namespace.)
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-Key = tuple[str, str, str]  # (file relative to the tree, kind, name)
+Key = tuple[str, int]  # (file relative to the tree, first line of the object)
 
 
 @dataclass
@@ -49,39 +52,43 @@ def rule_map(kubeward: str) -> dict[str, list[str]]:
 
 
 def checkov_key(result: dict) -> Key:
-    kind, _ns, name = (result["resource"].split(".", 2) + ["", ""])[:3]
-    return (str(result["file_path"]).lstrip("/"), kind, name)
+    return (str(result["file_path"]).lstrip("/"), int(result["file_line_range"][0]))
 
 
-def kubeward_key(finding: dict) -> Key:
-    kind, _, rest = finding["object"].partition(" ")
-    return (finding["file"], kind, rest.rsplit("/", 1)[-1])
-
-
-def kubeward_findings(kubeward: str, tree: Path) -> dict[str, set[Key]]:
-    """rule id -> objects it flags (run in the tree, so file names are relative)."""
+def kubeward_findings(kubeward: str, tree: Path) -> list[dict]:
+    """Every finding (run in the tree, so file names are relative to it)."""
     p = subprocess.run([kubeward, "check", "--format", "json", "."], capture_output=True, text=True, cwd=tree)
     if p.returncode not in (0, 1):
         raise RuntimeError(f"kubeward check exited {p.returncode}: {p.stderr[-2000:]}")
-    out: dict[str, set[Key]] = defaultdict(set)
-    for f in json.loads(p.stdout)["findings"]:
-        out[f["rule"]].add(kubeward_key(f))
-    return out
+    return json.loads(p.stdout)["findings"]
+
+
+def place(ranges: dict[str, list[tuple[int, int]]], finding: dict) -> Key | None:
+    """The innermost checkov object whose lines hold the finding, if any."""
+    holding = [(end - start, start) for start, end in ranges.get(finding["file"], [])
+               if start <= (finding["line"] or 0) <= end]
+    return (finding["file"], min(holding)[1]) if holding else None
 
 
 def agreement(tree: Path, kubeward: str, run_checkov: Callable[[Path], list[dict]]) -> list[Row]:
     mapping = rule_map(kubeward)
-    ours = kubeward_findings(kubeward, tree)
     evaluated: dict[str, set[Key]] = defaultdict(set)
     failed: dict[str, set[Key]] = defaultdict(set)
+    ranges: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for rep in run_checkov(tree):
         results = rep.get("results", {})
         for status in ("passed_checks", "failed_checks"):
             for r in results.get(status, []) or []:
                 key = checkov_key(r)
+                ranges[key[0]].append(tuple(r["file_line_range"]))
                 evaluated[r["check_id"]].add(key)
                 if status == "failed_checks":
                     failed[r["check_id"]].add(key)
+    ours: dict[str, set[Key]] = defaultdict(set)
+    for f in kubeward_findings(kubeward, tree):
+        key = place(ranges, f)
+        if key is not None:
+            ours[f["rule"]].add(key)
     rows = []
     for check in sorted(mapping, key=lambda c: int(c.rsplit("_", 1)[1])):
         scope = evaluated.get(check, set())
