@@ -279,10 +279,11 @@ pub fn index_documents(text: &str) -> Result<Vec<PosIndex>, (Pos, String)> {
             }
             Event::DocumentEnd => docs.push(std::mem::take(&mut cur).finish()),
             Event::Scalar(value, style, _, tag) => {
-                if style == ScalarStyle::Plain && tag.is_none() {
-                    if let Some(r) = Resolved::of(&value) {
-                        note_yaml11(&stack, &mut cur, r);
-                    }
+                if style == ScalarStyle::Plain
+                    && tag.is_none()
+                    && let Some(r) = Resolved::of(&value)
+                {
+                    note_yaml11(&stack, &mut cur, r);
                 }
                 node(&mut stack, &mut cur, pos, Some(&value), None)
             }

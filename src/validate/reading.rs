@@ -10,13 +10,13 @@ use crate::source::{PosIndex, Resolved, Seg};
 /// Apply the YAML 1.1 readings the position index found, then the merge keys.
 pub fn as_kubernetes(value: &mut Value, pos: &PosIndex) -> Result<(), String> {
     for (path, resolved) in &pos.yaml11 {
-        if let Some(slot) = at_mut(value, path) {
-            if slot.is_string() {
-                *slot = match resolved {
-                    Resolved::Bool(b) => Value::Bool(*b),
-                    Resolved::Int(n) => Value::Number((*n).into()),
-                };
-            }
+        if let Some(slot) = at_mut(value, path)
+            && slot.is_string()
+        {
+            *slot = match resolved {
+                Resolved::Bool(b) => Value::Bool(*b),
+                Resolved::Int(n) => Value::Number((*n).into()),
+            };
         }
     }
     value
