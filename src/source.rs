@@ -199,9 +199,70 @@ struct Building {
     root: Option<NodeId>,
     start: Pos,
     yaml11: Vec<(Vec<Seg>, Resolved)>,
+    /// Each anchored value node by anchor id: its path and the range of `yaml11`
+    /// holding the readings under it (open-ended while the node is read).
+    anchors: HashMap<usize, (Vec<Seg>, usize, Option<usize>)>,
+    /// Anchored mappings and sequences being read: (nesting depth, anchor id).
+    open: Vec<(usize, usize)>,
 }
 
+/// YAML 1.1 readings copied through aliases stop here: an alias bomb is refused by the
+/// YAML reader anyway, and no real manifest comes near.
+const MAX_ALIASED_READINGS: usize = 100_000;
+
 impl Building {
+    /// Remember where an anchored value node is (id 0 is no anchor); `depth` is the
+    /// nesting depth of a mapping or sequence, `None` for a scalar (whose reading, if
+    /// any, is pushed right after).
+    fn anchor(&mut self, id: usize, stack: &[Frame], depth: Option<usize>) {
+        if id == 0 {
+            return;
+        }
+        let Some(path) = value_path(stack) else {
+            return;
+        };
+        let start = self.yaml11.len();
+        match depth {
+            Some(d) => {
+                self.open.push((d, id));
+                self.anchors.insert(id, (path, start, None));
+            }
+            None => {
+                self.anchors.insert(id, (path, start, Some(start + 1)));
+            }
+        }
+    }
+
+    /// A mapping or sequence at `depth` ends: close its anchor's range.
+    fn close(&mut self, depth: usize) {
+        if self.open.last().is_some_and(|(d, _)| *d == depth)
+            && let Some((_, id)) = self.open.pop()
+            && let Some(anchor) = self.anchors.get_mut(&id)
+        {
+            anchor.2 = Some(self.yaml11.len());
+        }
+    }
+
+    /// An alias repeats its anchor's value here: so are the YAML 1.1 readings under it.
+    fn alias(&mut self, id: usize, stack: &[Frame]) {
+        let (Some((from, start, end)), Some(to)) = (self.anchors.get(&id), value_path(stack))
+        else {
+            return;
+        };
+        let end = end.unwrap_or(self.yaml11.len()).min(self.yaml11.len());
+        let copies: Vec<(Vec<Seg>, Resolved)> = self.yaml11[(*start).min(end)..end]
+            .iter()
+            .filter_map(|(p, r)| {
+                Some((
+                    [to.as_slice(), p.strip_prefix(from.as_slice())?].concat(),
+                    *r,
+                ))
+            })
+            .take(MAX_ALIASED_READINGS.saturating_sub(self.yaml11.len()))
+            .collect();
+        self.yaml11.extend(copies);
+    }
+
     /// Add a node under `parent` (the root when `None`).
     fn add(&mut self, parent: Option<(NodeId, Seg)>, key: Pos, value: Pos) -> NodeId {
         let id = NodeId::try_from(self.tree.nodes.len()).unwrap_or(NodeId::MAX);
@@ -278,25 +339,32 @@ pub fn index_documents(text: &str) -> Result<Vec<PosIndex>, (Pos, String)> {
                 depth = 0;
             }
             Event::DocumentEnd => docs.push(std::mem::take(&mut cur).finish()),
-            Event::Scalar(value, style, _, tag) => {
+            Event::Scalar(value, style, anchor, tag) => {
+                cur.anchor(anchor, &stack, None);
                 if style == ScalarStyle::Plain
                     && tag.is_none()
                     && let Some(r) = Resolved::of(&value)
+                    && let Some(path) = value_path(&stack)
                 {
-                    note_yaml11(&stack, &mut cur, r);
+                    cur.yaml11.push((path, r));
                 }
                 node(&mut stack, &mut cur, pos, Some(&value), None)
             }
-            Event::Alias(_) => node(&mut stack, &mut cur, pos, None, None),
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
+            Event::Alias(id) => {
+                cur.alias(id, &stack);
+                node(&mut stack, &mut cur, pos, None, None)
+            }
+            Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return Err((pos, too_deep()));
                 }
+                cur.anchor(anchor, &stack, Some(depth));
                 let map = matches!(event, Event::MappingStart(..));
                 node(&mut stack, &mut cur, pos, None, Some(map));
             }
             Event::MappingEnd | Event::SequenceEnd => {
+                cur.close(depth);
                 depth = depth.saturating_sub(1);
                 match stack.pop() {
                     Some(Frame::Skip(d)) if d > 1 => stack.push(Frame::Skip(d - 1)),
@@ -315,9 +383,9 @@ pub fn index_documents(text: &str) -> Result<Vec<PosIndex>, (Pos, String)> {
     Ok(docs)
 }
 
-/// Remember a YAML 1.1 reading of the value scalar about to be added (keys stay as
-/// they are; a scalar inside a complex key is not a value of the document).
-fn note_yaml11(stack: &[Frame], cur: &mut Building, r: Resolved) {
+/// The path of the value node about to be added, or `None` for a mapping key (keys
+/// stay as they are; a node inside a complex key is not a value of the document).
+fn value_path(stack: &[Frame]) -> Option<Vec<Seg>> {
     let mut path = Vec::with_capacity(stack.len());
     for frame in stack {
         match frame {
@@ -325,10 +393,10 @@ fn note_yaml11(stack: &[Frame], cur: &mut Building, r: Resolved) {
                 key: Some((k, _)), ..
             } => path.push(Seg::Key(k.clone())),
             Frame::Seq { next, .. } => path.push(Seg::Index(*next)),
-            Frame::Map { key: None, .. } | Frame::Skip(_) => return,
+            Frame::Map { key: None, .. } | Frame::Skip(_) => return None,
         }
     }
-    cur.yaml11.push((path, r));
+    Some(path)
 }
 
 fn too_deep() -> String {
@@ -503,6 +571,14 @@ kind: Second
             ]
         );
         assert_eq!(Resolved::of("0"), None, "plain zero is the same in both");
+        let aliased =
+            index_documents("a: &x {b: on}\nc: *x\nd: &y off\ne: [*y]\nf: &z 1\ng: *z\n").unwrap();
+        let paths: Vec<String> = aliased[0]
+            .yaml11
+            .iter()
+            .map(|(p, _)| format_path(p))
+            .collect();
+        assert_eq!(paths, ["a.b", "c.b", "d", "e[0]"]);
         assert_eq!(Resolved::of("0x1f"), None);
         assert_eq!(Resolved::of("OFF"), Some(Resolved::Bool(false)));
     }

@@ -73,14 +73,13 @@ fn valid_patterns_cost_no_schema_or_syntax_error() {
 fn yaml_1_1_values_reach_the_rules() {
     let (_, report) = check_json(&[&format!("{TREE}/yaml11")]);
     // `privileged: yes` is privileged; `allowPrivilegeEscalation: no` and
-    // `readOnlyRootFilesystem: on` are kept.
+    // `readOnlyRootFilesystem: on` are kept, also where an alias repeats them (the
+    // second container's `securityContext: *tool-security`, line 41).
+    let object = "Deployment tools/legacy-tool".to_string();
+    let file = "yaml11/booleans.yaml".to_string();
     assert_eq!(
         hits(&report, "no-privileged"),
-        [(
-            "yaml11/booleans.yaml".into(),
-            26,
-            "Deployment tools/legacy-tool".into()
-        )]
+        [(file.clone(), 26, object.clone()), (file, 41, object)]
     );
     assert!(hits(&report, "no-privilege-escalation").is_empty());
     assert!(hits(&report, "read-only-root-fs").is_empty());
