@@ -56,6 +56,7 @@ import referencing
 import yaml
 from kubernetes_validate.version import __version__ as KV_VERSION
 
+import conformance_agreement as agreement
 import conformance_tools as ct
 import conformance_gate as cg
 
@@ -786,6 +787,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("bundles", nargs="+", help="rendered bundle directories")
     ap.add_argument("--self-test", action="store_true", help="prove the gate fails on mutated bundles")
     ap.add_argument("--not-applicable", default=str(DEFAULT_NOT_APPLICABLE), help=argparse.SUPPRESS)
+    ap.add_argument("--agreement", metavar="TREE",
+                    help="also print kubeward's agreement with checkov on this manifest tree")
+    ap.add_argument("--kubeward", metavar="BIN", help="the kubeward binary (for --agreement)")
     args = ap.parse_args(argv)
     na_path = Path(args.not_applicable)
 
@@ -798,6 +802,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.self_test:
             return self_test(bundles, sv, na_path)
         result = check_all(bundles, sv, na_path)
+        if args.agreement:
+            if not args.kubeward:
+                raise Fatal("--agreement needs --kubeward BIN")
+            rows = agreement.agreement(Path(args.agreement).resolve(), args.kubeward, run_checkov)
+            log(agreement.report(args.agreement, rows))
     except Fatal as e:
         log(f"conformance: FATAL (checks did not complete): {e}")
         return 2

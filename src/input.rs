@@ -1,14 +1,41 @@
 //! Manifest inputs of `kubeward check`: files, directories searched recursively for
-//! `*.yaml`/`*.yml` (sorted, hidden directories and symlinked directories skipped), and
-//! `-` for stdin; and the bounded reading of every input file (the spec too), which
-//! refuses inputs over a size limit before they can exhaust memory.
+//! `*.yaml`/`*.yml` (see [`walk`]: sorted, hidden directories skipped and counted,
+//! symlinked directories followed once, `--exclude` globs), and `-` for stdin; and the
+//! bounded reading of every input file (the spec too), which refuses inputs over a size
+//! limit before they can exhaust memory. A file that is not UTF-8 is that file's
+//! problem, not the run's: it is handed back as [`Unreadable`].
 
 use std::io::{self, Read};
 use std::path::{Component, Path, PathBuf};
 
 mod limit;
+mod walk;
 
-pub use limit::{DEFAULT_MAX_INPUT, MAX_INPUT_ENV, max_input, read_file, read_text};
+use crate::diag::Pos;
+
+pub use limit::{DEFAULT_MAX_INPUT, MAX_INPUT_ENV, NotUtf8, max_input, read_file, read_text};
+pub use walk::{Exclude, PatternError};
+
+/// Everything the inputs hold.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// (display name, text) of every file read, in argument order.
+    pub files: Vec<(String, String)>,
+    /// Files that are not UTF-8 text, with where and why.
+    pub unreadable: Vec<Unreadable>,
+    /// Hidden directories (`.git`, `.github`…) that were not searched.
+    pub hidden: Vec<String>,
+    /// Files and directories left out by `--exclude`.
+    pub excluded: usize,
+}
+
+/// A file that could not be read as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub file: String,
+    pub pos: Pos,
+    pub message: String,
+}
 
 /// The name stdin is reported under.
 pub const STDIN: &str = "<stdin>";
@@ -52,25 +79,64 @@ impl InputError {
 /// Read every input as (display name, text), in argument order; directories expand to
 /// their sorted YAML files. A file reached twice is read once.
 pub fn collect(paths: &[PathBuf], stdin: impl Read) -> Result<Vec<(String, String)>, InputError> {
+    let inputs = gather(paths, &Exclude::default(), stdin)?;
+    match inputs.unreadable.into_iter().next() {
+        Some(u) => Err(InputError::Read {
+            path: u.file,
+            source: io::Error::new(io::ErrorKind::InvalidData, u.message),
+        }),
+        None => Ok(inputs.files),
+    }
+}
+
+/// Like [`collect`], but a file that is not UTF-8 is listed in
+/// [`Inputs::unreadable`] and the others are read on; paths matching `exclude` are left
+/// out, and what the directory search passed over is counted.
+pub fn gather(
+    paths: &[PathBuf],
+    exclude: &Exclude,
+    stdin: impl Read,
+) -> Result<Inputs, InputError> {
     let mut stdin = Some(stdin);
-    let mut out: Vec<(String, String)> = Vec::new();
+    let mut out = Inputs::default();
+    let mut seen = std::collections::HashSet::new();
     for path in paths {
         if path.as_os_str() == "-" {
             let reader = stdin.take().ok_or(InputError::StdinTwice)?;
-            let text = read_text(reader).map_err(|e| read_error(Path::new(STDIN), e))?;
-            out.push((STDIN.into(), without_bom(text)));
+            match read_text(reader) {
+                Ok(text) => out.files.push((STDIN.into(), without_bom(text))),
+                Err(e) => out.unreadable.push(unreadable(STDIN, e)?),
+            }
             continue;
         }
-        for file in expand(path)? {
+        for file in expand(path, exclude, &mut out)? {
             let name = display(&file);
-            if out.iter().any(|(n, _)| *n == name) {
+            if !seen.insert(name.clone()) {
                 continue;
             }
-            let text = read_file(&file).map_err(|e| read_error(&file, e))?;
-            out.push((name, without_bom(text)));
+            match read_file(&file) {
+                Ok(text) => out.files.push((name, without_bom(text))),
+                Err(e) => out.unreadable.push(unreadable(&name, e)?),
+            }
         }
     }
     Ok(out)
+}
+
+/// A file that is not UTF-8 as [`Unreadable`]; any other read error ends the run.
+fn unreadable(name: &str, e: io::Error) -> Result<Unreadable, InputError> {
+    let pos = e
+        .get_ref()
+        .and_then(|i| i.downcast_ref::<NotUtf8>())
+        .map(|n| n.pos);
+    match pos {
+        Some(pos) => Ok(Unreadable {
+            file: name.into(),
+            pos,
+            message: e.to_string(),
+        }),
+        None => Err(read_error(Path::new(name), e)),
+    }
 }
 
 /// Text without a leading byte-order mark (some Windows editors write one).
@@ -82,47 +148,24 @@ fn without_bom(text: String) -> String {
 }
 
 /// A file as itself, a directory as its YAML files (sorted, recursively).
-fn expand(path: &Path) -> Result<Vec<PathBuf>, InputError> {
+fn expand(path: &Path, exclude: &Exclude, out: &mut Inputs) -> Result<Vec<PathBuf>, InputError> {
     let meta = std::fs::metadata(path).map_err(|e| read_error(path, e))?;
     if !meta.is_dir() {
         return Ok(vec![path.to_path_buf()]);
     }
-    let mut files = Vec::new();
-    walk(path, &mut files)?;
-    if files.is_empty() {
+    let found = walk::walk(path, exclude).map_err(|(p, e)| read_error(&p, e))?;
+    out.hidden.extend(found.hidden.iter().map(|p| display(p)));
+    out.excluded += found.excluded;
+    if found.files.is_empty() {
         return Err(InputError::EmptyDir {
             path: display(path),
         });
     }
-    files.sort();
-    Ok(files)
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
-    let entries = std::fs::read_dir(dir).map_err(|e| read_error(dir, e))?;
-    for entry in entries {
-        let entry = entry.map_err(|e| read_error(dir, e))?;
-        let path = entry.path();
-        let kind = entry.file_type().map_err(|e| read_error(&path, e))?;
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        if kind.is_dir() {
-            if !hidden {
-                walk(&path, out)?;
-            }
-        } else if is_yaml(&path) && (kind.is_file() || path.is_file()) {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-fn is_yaml(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+    Ok(found.files)
 }
 
 /// A path as shown in messages, with `./` components dropped.
-fn display(path: &Path) -> String {
+pub(crate) fn display(path: &Path) -> String {
     let clean: PathBuf = path
         .components()
         .filter(|c| !matches!(c, Component::CurDir))

@@ -10,14 +10,19 @@
 //! adversarial `- - - - …` or `[[[[…` costs neither quadratic memory nor time.
 
 mod path;
+mod yaml11;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use saphyr_parser::{Event, Parser, ScanError, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
 
 use crate::diag::Pos;
 
 pub use path::format_path;
+pub use yaml11::Resolved;
+
+use yaml11::value_path;
 
 /// The deepest nesting of mappings and sequences a document may have (below the YAML
 /// parsers' own recursion limits; Kubernetes objects, CRD schemas included, stay far
@@ -59,15 +64,25 @@ impl From<Packed> for Pos {
 type NodeId = u32;
 
 /// The positions of every node of one YAML document, looked up by formatted path.
+/// Cloning is cheap: the nodes are shared, so a part of a document (an item of a
+/// `List`) can have an index of its own rooted at that item.
 #[derive(Debug, Default, Clone)]
 pub struct PosIndex {
+    tree: Arc<Tree>,
+    root: Option<NodeId>,
+    /// Where the document starts (its first node).
+    pub start: Pos,
+    /// Plain scalars that YAML 1.1 (which Kubernetes reads) resolves to a boolean or an
+    /// integer where YAML 1.2 reads a string: their paths and values.
+    pub yaml11: Vec<(Vec<Seg>, Resolved)>,
+}
+
+#[derive(Debug, Default)]
+struct Tree {
     /// (key, value) position of each node.
     nodes: Vec<(Packed, Packed)>,
     /// The edges: (parent, key or index) → child.
     children: HashMap<(NodeId, Seg), NodeId>,
-    root: Option<NodeId>,
-    /// Where the document starts (its first node).
-    pub start: Pos,
 }
 
 impl PosIndex {
@@ -107,7 +122,7 @@ impl PosIndex {
         };
         let mut whole = true;
         for seg in path::segments(path) {
-            match self.children.get(&(id, seg)) {
+            match self.tree.children.get(&(id, seg)) {
                 Some(&child) => id = child,
                 None => {
                     whole = false;
@@ -115,7 +130,7 @@ impl PosIndex {
                 }
             }
         }
-        let (key, value) = self.nodes[id as usize];
+        let (key, value) = self.tree.nodes[id as usize];
         (
             Some(NodePos {
                 key: key.into(),
@@ -129,17 +144,58 @@ impl PosIndex {
         path::format_path(&path::segments(path).collect::<Vec<_>>()) == path
     }
 
+    /// The index of the part of the document at `path` (an item of a `List`), with
+    /// positions looked up from that part's root; `None` when there is no such node.
+    /// Its YAML 1.1 readings are left behind: they are applied to the whole document.
+    pub fn subtree(&self, path: &[Seg]) -> Option<PosIndex> {
+        let mut id = self.root?;
+        for seg in path {
+            id = *self.tree.children.get(&(id, seg.clone()))?;
+        }
+        Some(PosIndex {
+            tree: Arc::clone(&self.tree),
+            root: Some(id),
+            start: self.tree.nodes[id as usize].1.into(),
+            yaml11: Vec::new(),
+        })
+    }
+}
+
+/// A [`PosIndex`] while its document is read.
+#[derive(Default)]
+struct Building {
+    tree: Tree,
+    root: Option<NodeId>,
+    start: Pos,
+    yaml11: Vec<(Vec<Seg>, Resolved)>,
+    /// Each anchored value node by anchor id: its path and the range of `yaml11`
+    /// holding the readings under it (open-ended while the node is read).
+    anchors: HashMap<usize, (Vec<Seg>, usize, Option<usize>)>,
+    /// Anchored mappings and sequences being read: (nesting depth, anchor id).
+    open: Vec<(usize, usize)>,
+}
+
+impl Building {
     /// Add a node under `parent` (the root when `None`).
     fn add(&mut self, parent: Option<(NodeId, Seg)>, key: Pos, value: Pos) -> NodeId {
-        let id = NodeId::try_from(self.nodes.len()).unwrap_or(NodeId::MAX);
-        self.nodes.push((key.into(), value.into()));
+        let id = NodeId::try_from(self.tree.nodes.len()).unwrap_or(NodeId::MAX);
+        self.tree.nodes.push((key.into(), value.into()));
         match parent {
             Some(edge) => {
-                self.children.insert(edge, id);
+                self.tree.children.insert(edge, id);
             }
             None => self.root = Some(id),
         }
         id
+    }
+
+    fn finish(self) -> PosIndex {
+        PosIndex {
+            tree: Arc::new(self.tree),
+            root: self.root,
+            start: self.start,
+            yaml11: self.yaml11,
+        }
     }
 }
 
@@ -181,32 +237,47 @@ enum Frame {
 pub fn index_documents(text: &str) -> Result<Vec<PosIndex>, (Pos, String)> {
     let mut docs = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
-    let mut cur = PosIndex::default();
+    let mut cur = Building::default();
     let mut depth = 0usize;
     for item in Parser::new_from_str(text) {
         let (event, span) = item.map_err(scan_error)?;
         let pos = to_pos(&span);
         match event {
             Event::DocumentStart(_) => {
-                cur = PosIndex {
+                cur = Building {
                     start: pos,
-                    ..PosIndex::default()
+                    ..Building::default()
                 };
                 stack.clear();
                 depth = 0;
             }
-            Event::DocumentEnd => docs.push(std::mem::take(&mut cur)),
-            Event::Scalar(value, ..) => node(&mut stack, &mut cur, pos, Some(&value), None),
-            Event::Alias(_) => node(&mut stack, &mut cur, pos, None, None),
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
+            Event::DocumentEnd => docs.push(std::mem::take(&mut cur).finish()),
+            Event::Scalar(value, style, anchor, tag) => {
+                cur.anchor(anchor, &stack, None);
+                if style == ScalarStyle::Plain
+                    && tag.is_none()
+                    && let Some(r) = Resolved::of(&value)
+                    && let Some(path) = value_path(&stack)
+                {
+                    cur.yaml11.push((path, r));
+                }
+                node(&mut stack, &mut cur, pos, Some(&value), None)
+            }
+            Event::Alias(id) => {
+                cur.alias(id, &stack);
+                node(&mut stack, &mut cur, pos, None, None)
+            }
+            Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
                 depth += 1;
                 if depth > MAX_DEPTH {
                     return Err((pos, too_deep()));
                 }
+                cur.anchor(anchor, &stack, Some(depth));
                 let map = matches!(event, Event::MappingStart(..));
                 node(&mut stack, &mut cur, pos, None, Some(map));
             }
             Event::MappingEnd | Event::SequenceEnd => {
+                cur.close(depth);
                 depth = depth.saturating_sub(1);
                 match stack.pop() {
                     Some(Frame::Skip(d)) if d > 1 => stack.push(Frame::Skip(d - 1)),
@@ -240,7 +311,7 @@ fn scan_error(e: ScanError) -> (Pos, String) {
 /// for a sequence start, `None` for a scalar or alias.
 fn node(
     stack: &mut Vec<Frame>,
-    idx: &mut PosIndex,
+    idx: &mut Building,
     pos: Pos,
     scalar: Option<&str>,
     container: Option<bool>,
@@ -263,7 +334,8 @@ fn node(
             return;
         }
         Some(Frame::Map { node, key }) => {
-            let (k, kpos) = key.take().unwrap_or_default();
+            // The key stays until the value ends: a YAML 1.1 reading below needs its path.
+            let (k, kpos) = key.clone().unwrap_or_default();
             (Some((*node, Seg::Key(k))), kpos)
         }
         Some(Frame::Seq { node, next }) => (Some((*node, Seg::Index(*next))), pos),
@@ -380,6 +452,35 @@ kind: Second
     }
 
     #[test]
+    fn yaml_1_1_readings_of_plain_values_are_noted_with_their_paths() {
+        let docs =
+            index_documents("a:\n  b: [on, \"yes\", x]\n  c: {d: 0644}\nyes: 1\ne: !!str off\n")
+                .unwrap();
+        let key = |k: &str| Seg::Key(k.into());
+        assert_eq!(
+            docs[0].yaml11,
+            [
+                (
+                    vec![key("a"), key("b"), Seg::Index(0)],
+                    Resolved::Bool(true)
+                ),
+                (vec![key("a"), key("c"), key("d")], Resolved::Int(0o644)),
+            ]
+        );
+        assert_eq!(Resolved::of("0"), None, "plain zero is the same in both");
+        let aliased =
+            index_documents("a: &x {b: on}\nc: *x\nd: &y off\ne: [*y]\nf: &z 1\ng: *z\n").unwrap();
+        let paths: Vec<String> = aliased[0]
+            .yaml11
+            .iter()
+            .map(|(p, _)| format_path(p))
+            .collect();
+        assert_eq!(paths, ["a.b", "c.b", "d", "e[0]"]);
+        assert_eq!(Resolved::of("0x1f"), None);
+        assert_eq!(Resolved::of("OFF"), Some(Resolved::Bool(false)));
+    }
+
+    #[test]
     fn later_duplicate_keys_win() {
         let docs = index_documents("a: 1\na: 2\n").unwrap();
         assert_eq!(docs[0].value("a"), Some(Pos::new(2, 4)));
@@ -422,6 +523,6 @@ kind: Second
         let docs = index_documents(&(prefix + &items)).unwrap();
         let path = format!("{}.v49999", vec!["k"; 99].join("."));
         assert_eq!(docs[0].value(&path), Some(Pos::new(50_099, 108)));
-        assert_eq!(docs[0].nodes.len(), 1 + 99 + 50_000);
+        assert_eq!(docs[0].tree.nodes.len(), 1 + 99 + 50_000);
     }
 }

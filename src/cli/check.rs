@@ -65,6 +65,10 @@ pub struct CheckArgs {
     /// Succeed when the input holds no YAML documents at all (by default that exits 1)
     #[arg(long)]
     pub allow_empty: bool,
+    /// Leave out files and directories whose path or name matches GLOB, e.g. `templates`
+    /// or `charts/*/templates` (repeatable)
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -98,17 +102,32 @@ pub fn run_check(args: &CheckArgs) -> u8 {
             return USAGE;
         }
     };
-    let files = match input::collect(&args.paths, std::io::stdin().lock()) {
-        Ok(f) => f,
+    let exclude = match input::Exclude::new(&args.exclude) {
+        Ok(x) => x,
+        Err(e) => {
+            out::error(
+                &e,
+                "write a glob such as `templates`, `charts/*/templates` or `*.tpl.yaml`",
+            );
+            return USAGE;
+        }
+    };
+    let inputs = match input::gather(&args.paths, &exclude, std::io::stdin().lock()) {
+        Ok(i) => i,
         Err(e) => {
             out::error(&e, e.help());
             return USAGE;
         }
     };
-    let report = validate(&files, &Options { skip, registries });
+    let files = &inputs.files;
+    let mut report = validate(files, &Options { skip, registries });
+    report.add_unreadable(&inputs.unreadable);
+    report.unsearched = inputs.hidden.clone();
+    report.excluded = inputs.excluded;
+    let files = &readable_and_not(files, &inputs.unreadable);
     let text = match args.format {
-        CheckFormat::Text => report::text(&report, &files),
-        CheckFormat::Json => report::json::json(&report, &files),
+        CheckFormat::Text => report::text(&report, files),
+        CheckFormat::Json => report::json::json(&report, files),
         CheckFormat::Sarif => report::sarif::sarif(&report),
     };
     if out::stdout(&text) == out::Printed::Failed {
@@ -116,7 +135,7 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     }
     if is_empty(&report) && !args.allow_empty {
         out::error(
-            format_args!("no documents in {}", names(&files)),
+            format_args!("no documents in {}", names(files)),
             "check that the command producing the manifests succeeded; pass `--allow-empty` if empty input is expected",
         );
         return FINDINGS;
@@ -130,6 +149,17 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     } else {
         OK
     }
+}
+
+/// Every file given, the ones that could not be read as text with no text, so that
+/// reports count and name them.
+fn readable_and_not(
+    files: &[(String, String)],
+    unreadable: &[input::Unreadable],
+) -> Vec<(String, String)> {
+    let mut all = files.to_vec();
+    all.extend(unreadable.iter().map(|u| (u.file.clone(), String::new())));
+    all
 }
 
 /// Nothing was read: no document checked or skipped, no syntax error.

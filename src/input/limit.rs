@@ -5,6 +5,8 @@
 use std::io::{self, Read};
 use std::path::Path;
 
+use crate::diag::Pos;
+
 /// Inputs larger than this (64 MiB) are refused unless [`MAX_INPUT_ENV`] says otherwise.
 pub const DEFAULT_MAX_INPUT: u64 = 64 * 1024 * 1024;
 
@@ -96,6 +98,26 @@ fn read_bounded(reader: impl Read, limit: u64) -> io::Result<String> {
     String::from_utf8(bytes).map_err(|e| not_utf8(e.as_bytes(), e.utf8_error().valid_up_to()))
 }
 
+/// Text that is not UTF-8: the first byte that is not, and where it is. Carried inside
+/// an [`io::Error`] of kind `InvalidData`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotUtf8 {
+    pub byte: u8,
+    pub pos: Pos,
+}
+
+impl std::fmt::Display for NotUtf8 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "not UTF-8 text: byte 0x{:02x} at line {}, column {}",
+            self.byte, self.pos.line, self.pos.col
+        )
+    }
+}
+
+impl std::error::Error for NotUtf8 {}
+
 /// Where the first byte that is not UTF-8 is, as line and column.
 fn not_utf8(bytes: &[u8], at: usize) -> io::Error {
     let before = &bytes[..at];
@@ -107,10 +129,10 @@ fn not_utf8(bytes: &[u8], at: usize) -> io::Error {
     let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
     io::Error::new(
         io::ErrorKind::InvalidData,
-        format!(
-            "not UTF-8 text: byte 0x{:02x} at line {line}, column {col}",
-            bytes[at]
-        ),
+        NotUtf8 {
+            byte: bytes[at],
+            pos: Pos::new(line, col),
+        },
     )
 }
 

@@ -1,8 +1,9 @@
 //! Output formats of `kubeward check`, `rules` and `explain`: pure functions from a
 //! validation [`Report`] (or the rule catalogue) to text. Nothing here prints.
 //!
-//! - [`text`]: findings as diagnostics with source line and caret, skipped documents as
-//!   `info[skipped]`, then the one-line [`Summary`].
+//! - [`text`]: findings as diagnostics with source line and caret, documents that are
+//!   not Kubernetes objects as `info[skipped]`, the [`totals`] table, then the one-line
+//!   [`Summary`] (which counts the custom resources and kustomize files skipped).
 //! - [`json`]: the versioned JSON report (schema in its module doc).
 //! - [`sarif`]: SARIF 2.1.0 for code-scanning tools.
 //! - [`catalogue`]: the rule list as text, markdown (`RULES.md`) or JSON, and `explain`.
@@ -12,16 +13,17 @@ pub mod catalogue;
 pub mod flows;
 pub mod json;
 pub mod sarif;
+pub mod totals;
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Severity, escape, render_all};
-use crate::validate::Report;
+use crate::validate::{Report, SkipClass};
 
 /// Counts of one check run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Summary {
     /// Files read (stdin counts as one).
     pub files: usize,
@@ -34,6 +36,15 @@ pub struct Summary {
     pub info: usize,
     /// Findings dropped by a `kubeward.dev/exempt` annotation with a reason.
     pub exempted: usize,
+    /// Skipped documents by class, for the text line.
+    #[serde(skip)]
+    by_class: BTreeMap<SkipClass, usize>,
+    /// Hidden directories not searched.
+    #[serde(skip)]
+    unsearched: Vec<String>,
+    /// Paths left out by `--exclude`.
+    #[serde(skip)]
+    excluded: usize,
 }
 
 impl Summary {
@@ -46,6 +57,12 @@ impl Summary {
             warnings: report.count(Severity::Warning),
             info: report.count(Severity::Info),
             exempted: report.exempted,
+            by_class: report.skipped.iter().fold(BTreeMap::new(), |mut m, s| {
+                *m.entry(s.class).or_default() += 1;
+                m
+            }),
+            unsearched: report.unsearched.clone(),
+            excluded: report.excluded,
         }
     }
 
@@ -61,9 +78,40 @@ impl Summary {
         );
         if self.skipped > 0 {
             out.push_str(&format!("; {} skipped", plural(self.skipped, "document")));
+            if self.by_class.keys().any(|c| *c != SkipClass::NotKubernetes) {
+                let parts: Vec<String> = self
+                    .by_class
+                    .iter()
+                    .map(|(class, n)| match class {
+                        SkipClass::NotKubernetes => format!("{n} not Kubernetes"),
+                        SkipClass::Kustomize => plural(*n, "kustomize file"),
+                        SkipClass::Custom if *n == 1 => "1 custom resource".into(),
+                        SkipClass::Custom => format!("{n} custom resources"),
+                    })
+                    .collect();
+                out.push_str(&format!(" ({})", parts.join(", ")));
+            }
         }
         if self.exempted > 0 {
             out.push_str(&format!("; {} exempted", plural(self.exempted, "finding")));
+        }
+        if !self.unsearched.is_empty() {
+            let n = self.unsearched.len();
+            let word = if n == 1 { "directory" } else { "directories" };
+            let names: Vec<String> = self
+                .unsearched
+                .iter()
+                .take(3)
+                .map(|d| escape(d).into_owned())
+                .collect();
+            let more = if n > 3 { ", …" } else { "" };
+            out.push_str(&format!(
+                "; {n} hidden {word} not searched ({}{more})",
+                names.join(", ")
+            ));
+        }
+        if self.excluded > 0 {
+            out.push_str(&format!("; {} excluded", plural(self.excluded, "path")));
         }
         out
     }
@@ -102,6 +150,10 @@ pub fn text(report: &Report, files: &[(String, String)]) -> String {
         }
     }
     for s in &report.skipped {
+        // Custom resources and kustomize files are counted in the summary, not listed.
+        if s.class != SkipClass::NotKubernetes {
+            continue;
+        }
         let mut d = Diagnostic::error(&s.file, Some(s.pos), s.reason.clone()).with_code("skipped");
         d.severity = Severity::Info;
         items.push((s.file.as_str(), Some(s.pos), d));
@@ -122,6 +174,7 @@ pub fn text(report: &Report, files: &[(String, String)]) -> String {
             ));
         }
     }
+    out.push_str(&totals::table(&report.findings));
     out.push_str(&Summary::new(report, files.len()).line());
     out.push('\n');
     out

@@ -1,9 +1,12 @@
-//! Manifest documents: a multi-document YAML text split into objects with positions.
+//! Manifest documents: a multi-document YAML text split into objects with positions,
+//! read as Kubernetes reads them (see [`super::reading`]), a `List` split into its items.
 
 use serde::Deserialize;
 
 use crate::diag::Pos;
 use crate::source::{PosIndex, index_documents, pos_at};
+
+use super::reading;
 
 /// One YAML document of a manifest file.
 #[derive(Debug, Clone)]
@@ -11,6 +14,8 @@ pub struct Document {
     pub file: String,
     /// 0-based position of the document in its file.
     pub index: usize,
+    /// For an item of a `List`: its index in `items`.
+    pub item: Option<usize>,
     pub value: serde_yaml::Value,
     pub pos: PosIndex,
     /// apiVersion, kind, name and namespace, read once: the cross-object rules ask for
@@ -46,10 +51,20 @@ impl Document {
         Document {
             file: file.into(),
             index,
+            item: None,
             value,
             pos,
             ident,
         }
+    }
+
+    /// The document read as `api_version` (a removed version read as its replacement).
+    pub fn read_as(mut self, api_version: &str) -> Self {
+        if let serde_yaml::Value::Mapping(m) = &mut self.value {
+            m.insert("apiVersion".into(), api_version.into());
+        }
+        self.ident.api_version = api_version.to_string();
+        self
     }
 
     pub fn api_version(&self) -> &str {
@@ -68,10 +83,14 @@ impl Document {
         self.ident.namespace.as_deref()
     }
 
-    /// `Kind namespace/name` (or `Kind name`) for messages.
+    /// `Kind namespace/name` (or `Kind name`) for messages; an item of a `List` without
+    /// a name is `Kind items[3]`.
     pub fn describe(&self) -> String {
         match (self.namespace(), self.name()) {
-            (_, "") => self.kind().to_string(),
+            (_, "") => match self.item {
+                Some(i) => format!("{} items[{i}]", self.kind()),
+                None => self.kind().to_string(),
+            },
             (Some(ns), name) => format!("{} {ns}/{name}", self.kind()),
             (None, name) => format!("{} {name}", self.kind()),
         }
@@ -129,12 +148,23 @@ pub fn parse_documents(file: &str, text: &str) -> Result<Vec<Document>, SyntaxEr
         .zip(positions)
         .enumerate()
     {
-        let value = serde_yaml::Value::deserialize(de).map_err(|e| SyntaxError {
+        let mut value = serde_yaml::Value::deserialize(de).map_err(|e| SyntaxError {
             file: file.into(),
             pos: e.location().map_or(pos.start, |l| pos_at(text, l.index())),
             message: e.to_string(),
         })?;
-        if !value.is_null() {
+        reading::as_kubernetes(&mut value, &pos).map_err(|message| SyntaxError {
+            file: file.into(),
+            pos: pos.start,
+            message,
+        })?;
+        if let Some(items) = reading::list_items(&mut value, &pos) {
+            for (n, (item, index)) in items.into_iter().enumerate() {
+                let mut doc = Document::new(file, i, item, index);
+                doc.item = Some(n);
+                docs.push(doc);
+            }
+        } else if !value.is_null() {
             docs.push(Document::new(file, i, value, pos));
         }
     }
@@ -166,8 +196,6 @@ mod tests {
         // Found by the fuzzer: `check` looped forever on this input.
         let e = parse_documents("f.yaml", "# a \u{1}\u{1}").unwrap_err();
         assert!(e.message.contains("control characters"), "{}", e.message);
-        let docs: Vec<Vec<crate::validate::schema::SchemaError>> =
-            crate::validate::schema::check_text("# \u{1}", &[]);
-        assert!(docs.is_empty());
+        assert!(parse_documents("f.yaml", "# \u{1}").is_err());
     }
 }

@@ -3,9 +3,12 @@
 
 pub mod audit;
 pub mod document;
+mod kinds;
 pub mod netpol;
+mod reading;
 pub mod rules;
 pub mod schema;
+pub mod versions;
 
 pub mod catalogue;
 pub mod exempt;
@@ -72,6 +75,12 @@ pub struct Report {
     pub skipped: Vec<Skipped>,
     /// Findings dropped because their object exempts their rule with a reason.
     pub exempted: usize,
+    /// Hidden directories the search of the inputs did not enter (set by the caller).
+    #[serde(skip)]
+    pub unsearched: Vec<String>,
+    /// Files and directories the caller left out on request.
+    #[serde(skip)]
+    pub excluded: usize,
 }
 
 /// A document that was not checked.
@@ -80,9 +89,130 @@ pub struct Skipped {
     pub file: String,
     pub pos: Pos,
     pub reason: String,
+    /// Why, as a class: the text report lists some one by one and counts the others.
+    #[serde(skip)]
+    pub class: SkipClass,
+}
+
+/// Why a document was not checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SkipClass {
+    /// No apiVersion and kind: some other YAML file.
+    NotKubernetes,
+    /// A kustomize configuration (`kustomization.yaml`), not an object.
+    Kustomize,
+    /// A kind that is not built into Kubernetes: a custom resource.
+    Custom,
+}
+
+/// Whether a document is kustomize's configuration rather than an object.
+fn is_kustomize(doc: &Document) -> bool {
+    let file = doc.file.rsplit(['/', '\\']).next().unwrap_or(&doc.file);
+    doc.api_version().starts_with("kustomize.config.k8s.io/")
+        || matches!(
+            file,
+            "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+        )
+}
+
+/// Decide what becomes of one parsed document: skipped (with the reason in `report`),
+/// or checked (its built-in findings in `report`) and handed back for the rules. A
+/// removed API version is reported and read as its replacement.
+fn admit(doc: Document, report: &mut Report) -> Option<Document> {
+    let skip = |report: &mut Report, class, reason: String| {
+        report.skipped.push(Skipped {
+            file: doc.file.clone(),
+            pos: doc.pos.start,
+            reason,
+            class,
+        });
+    };
+    if is_kustomize(&doc) {
+        skip(
+            report,
+            SkipClass::Kustomize,
+            "a kustomize configuration, not an object".into(),
+        );
+        return None;
+    }
+    if !doc.is_kubernetes() {
+        skip(
+            report,
+            SkipClass::NotKubernetes,
+            "not a Kubernetes object (no apiVersion and kind)".into(),
+        );
+        return None;
+    }
+    if let Some((version, instead)) = versions::removed(doc.api_version(), doc.kind()) {
+        let read_as = versions::read_as(doc.api_version(), doc.kind());
+        report.findings.push(Finding {
+            rule: catalogue::REMOVED_API.into(),
+            severity: Severity::Error,
+            file: doc.file.clone(),
+            pos: Some(doc.key_position("apiVersion")),
+            object: doc.describe(),
+            path: Some("apiVersion".into()),
+            message: format!(
+                "{} {} was removed in Kubernetes {version}{}",
+                doc.api_version(),
+                doc.kind(),
+                read_as.map_or(String::new(), |a| format!(
+                    "; checked as {a}, the rules ran on it"
+                ))
+            ),
+            help: format!("use {instead}"),
+        });
+        // The old fields differ from the new version's: no strict schema, every rule.
+        report.documents += 1;
+        return read_as.map(|api| doc.read_as(api));
+    }
+    if !schema::is_known(doc.api_version(), doc.kind()) {
+        skip(
+            report,
+            SkipClass::Custom,
+            format!(
+                "{} {}: a custom resource (not a built-in kind of Kubernetes)",
+                doc.api_version(),
+                doc.kind()
+            ),
+        );
+        return None;
+    }
+    report.documents += 1;
+    report.findings.extend(schema::check(&doc).into_iter().map(|e| Finding {
+        rule: catalogue::SCHEMA.into(),
+        severity: Severity::Error,
+        file: doc.file.clone(),
+        pos: e.pos.or(Some(doc.pos.start)),
+        object: doc.describe(),
+        path: Some(e.path).filter(|p| !p.is_empty()),
+        message: e.message,
+        help: "the Kubernetes API would reject or silently drop this; fix the field name or type (see `kubectl explain`)".into(),
+    }));
+    Some(doc)
 }
 
 impl Report {
+    /// One `yaml-syntax` error per file that could not be read as text, in file order
+    /// with the other findings.
+    pub fn add_unreadable(&mut self, files: &[crate::input::Unreadable]) {
+        self.findings.extend(
+            files.iter().map(|u| Finding {
+                rule: catalogue::YAML_SYNTAX.into(),
+                severity: Severity::Error,
+                file: u.file.clone(),
+                pos: Some(u.pos),
+                object: String::new(),
+                path: None,
+                message: u.message.clone(),
+                help: "save the file as UTF-8 text (YAML is Unicode); the other files were checked"
+                    .into(),
+            }),
+        );
+        self.findings
+            .sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
@@ -128,57 +258,10 @@ pub fn validate_documents(files: &[(String, String)], opts: &Options) -> (Report
                 continue;
             }
         };
-        let schema = schema::check_text(text, &parsed);
-        for (doc, errors) in parsed.into_iter().zip(schema) {
-            if !doc.is_kubernetes() {
-                report.skipped.push(Skipped {
-                    file: doc.file.clone(),
-                    pos: doc.pos.start,
-                    reason: "not a Kubernetes object (no apiVersion and kind)".into(),
-                });
-                continue;
+        for doc in parsed {
+            if let Some(doc) = admit(doc, &mut report) {
+                docs.push(doc);
             }
-            if let Some((version, instead)) = schema::removed(doc.api_version(), doc.kind()) {
-                report.findings.push(Finding {
-                    rule: catalogue::REMOVED_API.into(),
-                    severity: Severity::Error,
-                    file: doc.file.clone(),
-                    pos: Some(doc.key_position("apiVersion")),
-                    object: doc.describe(),
-                    path: Some("apiVersion".into()),
-                    message: format!(
-                        "{} {} was removed in Kubernetes {version}",
-                        doc.api_version(),
-                        doc.kind()
-                    ),
-                    help: format!("use {instead}"),
-                });
-                continue;
-            }
-            if !schema::is_known(doc.api_version(), doc.kind()) {
-                report.skipped.push(Skipped {
-                    file: doc.file.clone(),
-                    pos: doc.pos.start,
-                    reason: format!(
-                        "{} {}: kind not known to kubeward (a CRD or another API version)",
-                        doc.api_version(),
-                        doc.kind()
-                    ),
-                });
-                continue;
-            }
-            report.documents += 1;
-            report.findings.extend(errors.into_iter().map(|e| Finding {
-                rule: catalogue::SCHEMA.into(),
-                severity: Severity::Error,
-                file: doc.file.clone(),
-                pos: e.pos.or(Some(doc.pos.start)),
-                object: doc.describe(),
-                path: Some(e.path).filter(|p| !p.is_empty()),
-                message: e.message,
-                help: "the Kubernetes API would reject or silently drop this; fix the field name or type (see `kubectl explain`)".into(),
-            }));
-            docs.push(doc);
         }
     }
     report.findings.extend(rules::run(&docs, opts));

@@ -1,20 +1,19 @@
-//! Strict schema: each document is deserialized straight from its text into the
-//! k8s-openapi type of its apiVersion/kind, through serde_ignored, so that every key the
-//! type does not know is reported at its path. Required fields are checked here too,
-//! because k8s-openapi silently defaults them.
+//! Strict schema: each document's value (as Kubernetes reads it: YAML 1.1 scalars and
+//! merge keys resolved, see [`super::document`]) is deserialized into the k8s-openapi
+//! type of its apiVersion/kind through serde_ignored, so that every key the type does
+//! not know is reported at its path, and serde_path_to_error, so that a value of the
+//! wrong type is too. Required fields are checked here as well, because k8s-openapi
+//! silently defaults them.
 
-use k8s_openapi::api::admissionregistration::v1 as admission;
-use k8s_openapi::api::{
-    apps::v1 as apps, autoscaling::v2 as autoscaling, batch::v1 as batch, core::v1 as core,
-    networking::v1 as networking, policy::v1 as policy, rbac::v1 as rbac,
-    scheduling::v1 as scheduling,
-};
+use std::sync::LazyLock;
+
 use serde::de::DeserializeOwned;
 
 use crate::diag::Pos;
-use crate::source::{Seg, format_path, pos_at};
+use crate::source::{Seg, format_path};
 
 use super::document::Document;
+use super::kinds::BUILT_IN;
 
 /// A schema problem of one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,201 +23,90 @@ pub struct SchemaError {
     pub message: String,
 }
 
-/// Known kinds that live outside namespaces (the audit `Policy` is a file, not an object).
-pub const CLUSTER_SCOPED: &[&str] = &[
-    "Namespace",
-    "ClusterRole",
-    "ClusterRoleBinding",
-    "PriorityClass",
-    "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding",
+/// Whether objects of a kind live in a namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Namespace,
+    Cluster,
+}
+
+/// A strict check of a value: the paths of unknown fields, or the first type error
+/// (path and message).
+pub(super) type Check = fn(&serde_yaml::Value) -> Result<Vec<String>, (String, String)>;
+
+/// The audit `Policy` is a configuration file, not an API object, but has a schema.
+const AUDIT: (&str, &str, Scope, Check) = (
+    "audit.k8s.io/v1",
     "Policy",
-];
+    Scope::Cluster,
+    typed::<super::audit::Policy>,
+);
+
+/// The kind's row: the built-in table (sorted) or the audit policy.
+fn row(api: &str, kind: &str) -> Option<&'static (&'static str, &'static str, Scope, Check)> {
+    if (api, kind) == (AUDIT.0, AUDIT.1) {
+        return Some(&AUDIT);
+    }
+    BUILT_IN
+        .binary_search_by(|(a, k, _, _)| (*a, *k).cmp(&(api, kind)))
+        .ok()
+        .map(|i| &BUILT_IN[i])
+}
+
+/// The kind names of the rows that pass `keep`, sorted, each once.
+fn kinds_where(keep: impl Fn(&(&str, &str, Scope, Check)) -> bool) -> Vec<&'static str> {
+    let mut kinds: Vec<&str> = BUILT_IN
+        .iter()
+        .chain([&AUDIT])
+        .filter(|row| keep(row))
+        .map(|(_, k, _, _)| *k)
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    kinds
+}
+
+/// Known kinds that live outside namespaces (the audit `Policy` is a file, not an object).
+pub static CLUSTER_SCOPED: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| kinds_where(|(_, _, scope, _)| *scope == Scope::Cluster));
 
 /// Every Kubernetes API kind with a strict schema (configuration files excluded).
-pub static API_KINDS: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
-    KINDS
-        .iter()
-        .filter(|(api, _, _)| !api.starts_with("audit."))
-        .map(|(_, k, _)| *k)
-        .collect()
-});
+pub static API_KINDS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| kinds_where(|(api, _, _, _)| *api != AUDIT.0));
 
 /// The namespaced ones among [`API_KINDS`].
-pub static NAMESPACED_KINDS: std::sync::LazyLock<Vec<&'static str>> =
-    std::sync::LazyLock::new(|| {
-        API_KINDS
-            .iter()
-            .copied()
-            .filter(|k| !CLUSTER_SCOPED.contains(k))
-            .collect()
-    });
-
-/// API versions the Kubernetes API no longer serves: (apiVersion, kind, removed in, use).
-static REMOVED: &[(&str, &str, &str, &str)] = &[
-    ("extensions/v1beta1", "Deployment", "1.16", "apps/v1"),
-    ("extensions/v1beta1", "DaemonSet", "1.16", "apps/v1"),
-    ("extensions/v1beta1", "ReplicaSet", "1.16", "apps/v1"),
-    (
-        "extensions/v1beta1",
-        "NetworkPolicy",
-        "1.16",
-        "networking.k8s.io/v1",
-    ),
-    (
-        "extensions/v1beta1",
-        "Ingress",
-        "1.22",
-        "networking.k8s.io/v1",
-    ),
-    (
-        "extensions/v1beta1",
-        "PodSecurityPolicy",
-        "1.16",
-        "Pod Security Admission namespace labels",
-    ),
-    ("apps/v1beta1", "Deployment", "1.16", "apps/v1"),
-    ("apps/v1beta1", "StatefulSet", "1.16", "apps/v1"),
-    ("apps/v1beta2", "Deployment", "1.16", "apps/v1"),
-    ("apps/v1beta2", "StatefulSet", "1.16", "apps/v1"),
-    ("apps/v1beta2", "DaemonSet", "1.16", "apps/v1"),
-    ("apps/v1beta2", "ReplicaSet", "1.16", "apps/v1"),
-    (
-        "networking.k8s.io/v1beta1",
-        "Ingress",
-        "1.22",
-        "networking.k8s.io/v1",
-    ),
-    (
-        "networking.k8s.io/v1beta1",
-        "IngressClass",
-        "1.22",
-        "networking.k8s.io/v1",
-    ),
-    ("batch/v1beta1", "CronJob", "1.25", "batch/v1"),
-    ("policy/v1beta1", "PodDisruptionBudget", "1.25", "policy/v1"),
-    (
-        "policy/v1beta1",
-        "PodSecurityPolicy",
-        "1.25",
-        "Pod Security Admission namespace labels",
-    ),
-    (
-        "autoscaling/v2beta1",
-        "HorizontalPodAutoscaler",
-        "1.25",
-        "autoscaling/v2",
-    ),
-    (
-        "autoscaling/v2beta2",
-        "HorizontalPodAutoscaler",
-        "1.26",
-        "autoscaling/v2",
-    ),
-    (
-        "rbac.authorization.k8s.io/v1beta1",
-        "Role",
-        "1.22",
-        "rbac.authorization.k8s.io/v1",
-    ),
-    (
-        "rbac.authorization.k8s.io/v1beta1",
-        "RoleBinding",
-        "1.22",
-        "rbac.authorization.k8s.io/v1",
-    ),
-    (
-        "rbac.authorization.k8s.io/v1beta1",
-        "ClusterRole",
-        "1.22",
-        "rbac.authorization.k8s.io/v1",
-    ),
-    (
-        "rbac.authorization.k8s.io/v1beta1",
-        "ClusterRoleBinding",
-        "1.22",
-        "rbac.authorization.k8s.io/v1",
-    ),
-    (
-        "admissionregistration.k8s.io/v1beta1",
-        "ValidatingWebhookConfiguration",
-        "1.22",
-        "admissionregistration.k8s.io/v1",
-    ),
-    (
-        "admissionregistration.k8s.io/v1beta1",
-        "MutatingWebhookConfiguration",
-        "1.22",
-        "admissionregistration.k8s.io/v1",
-    ),
-    (
-        "scheduling.k8s.io/v1beta1",
-        "PriorityClass",
-        "1.17",
-        "scheduling.k8s.io/v1",
-    ),
-];
-
-/// For an apiVersion the API server no longer serves: the version that removed it and
-/// what to use instead.
-pub fn removed(api: &str, kind: &str) -> Option<(&'static str, &'static str)> {
-    REMOVED
-        .iter()
-        .find(|(a, k, _, _)| *a == api && *k == kind)
-        .map(|(_, _, v, u)| (*v, *u))
-}
+pub static NAMESPACED_KINDS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| kinds_where(|(_, _, scope, _)| *scope == Scope::Namespace));
 
 /// Whether the (apiVersion, kind) is one kubeward knows the schema of.
 pub fn is_known(api: &str, kind: &str) -> bool {
-    KINDS.iter().any(|(a, k, _)| *a == api && *k == kind)
+    row(api, kind).is_some()
 }
 
-type Check = fn(serde_yaml::Deserializer<'_>) -> Result<Vec<String>, serde_yaml::Error>;
-
-macro_rules! kinds {
-    ($($api:literal $kind:literal => $ty:ty),* $(,)?) => {
-        &[$(($api, $kind, typed::<$ty> as Check)),*]
-    };
-}
-
-/// Every kind with a strict schema, by apiVersion and kind.
-static KINDS: &[(&str, &str, Check)] = kinds![
-    "v1" "Namespace" => core::Namespace,
-    "v1" "ServiceAccount" => core::ServiceAccount,
-    "v1" "Service" => core::Service,
-    "v1" "ConfigMap" => core::ConfigMap,
-    "v1" "Secret" => core::Secret,
-    "v1" "Pod" => core::Pod,
-    "v1" "ResourceQuota" => core::ResourceQuota,
-    "v1" "LimitRange" => core::LimitRange,
-    "v1" "PersistentVolumeClaim" => core::PersistentVolumeClaim,
-    "v1" "ReplicationController" => core::ReplicationController,
-    "apps/v1" "Deployment" => apps::Deployment,
-    "apps/v1" "StatefulSet" => apps::StatefulSet,
-    "apps/v1" "DaemonSet" => apps::DaemonSet,
-    "apps/v1" "ReplicaSet" => apps::ReplicaSet,
-    "batch/v1" "Job" => batch::Job,
-    "batch/v1" "CronJob" => batch::CronJob,
-    "policy/v1" "PodDisruptionBudget" => policy::PodDisruptionBudget,
-    "networking.k8s.io/v1" "NetworkPolicy" => networking::NetworkPolicy,
-    "networking.k8s.io/v1" "Ingress" => networking::Ingress,
-    "rbac.authorization.k8s.io/v1" "Role" => rbac::Role,
-    "rbac.authorization.k8s.io/v1" "RoleBinding" => rbac::RoleBinding,
-    "rbac.authorization.k8s.io/v1" "ClusterRole" => rbac::ClusterRole,
-    "rbac.authorization.k8s.io/v1" "ClusterRoleBinding" => rbac::ClusterRoleBinding,
-    "autoscaling/v2" "HorizontalPodAutoscaler" => autoscaling::HorizontalPodAutoscaler,
-    "scheduling.k8s.io/v1" "PriorityClass" => scheduling::PriorityClass,
-    "admissionregistration.k8s.io/v1" "ValidatingAdmissionPolicy" => admission::ValidatingAdmissionPolicy,
-    "admissionregistration.k8s.io/v1" "ValidatingAdmissionPolicyBinding" => admission::ValidatingAdmissionPolicyBinding,
-    "audit.k8s.io/v1" "Policy" => super::audit::Policy,
-];
-
-fn typed<T: DeserializeOwned>(
-    de: serde_yaml::Deserializer<'_>,
-) -> Result<Vec<String>, serde_yaml::Error> {
+pub(super) fn typed<T: DeserializeOwned>(
+    value: &serde_yaml::Value,
+) -> Result<Vec<String>, (String, String)> {
     let mut unknown = Vec::new();
-    let _: T = serde_ignored::deserialize(de, |p| unknown.push(ignored_path(&p)))?;
-    Ok(unknown)
+    let mut note = |p: serde_ignored::Path<'_>| unknown.push(ignored_path(&p));
+    let de = serde_ignored::Deserializer::new(value, &mut note);
+    match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(_) => Ok(unknown),
+        Err(e) => Err((error_path(e.path()), e.into_inner().to_string())),
+    }
+}
+
+/// `serde_path_to_error`'s path in our path format.
+fn error_path(p: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let segs: Vec<Seg> = p
+        .iter()
+        .filter_map(|s| match s {
+            Segment::Seq { index } => Some(Seg::Index(*index)),
+            Segment::Map { key } => Some(Seg::Key(key.clone())),
+            Segment::Enum { .. } | Segment::Unknown => None,
+        })
+        .collect();
+    format_path(&segs)
 }
 
 /// `serde_ignored`'s path without its `Option`/newtype steps, in our path format.
@@ -245,71 +133,47 @@ fn ignored_path(p: &serde_ignored::Path<'_>) -> String {
     format_path(&segs)
 }
 
-/// Check every document of one file's text. `docs` are that text's parsed documents
-/// (from [`super::document::parse_documents`]); the result is one list per document.
-pub fn check_text(text: &str, docs: &[Document]) -> Vec<Vec<SchemaError>> {
-    let mut out: Vec<Vec<SchemaError>> = vec![Vec::new(); docs.len()];
-    // `docs` are in file order: look each index up by binary search, not a scan per
-    // document (a scan made 100,000 documents take minutes).
-    // After a syntax error serde_yaml's document iterator may never end: stop after the
-    // last document the parser found (the fuzzer's `# \x01` hung here).
-    let Some(last) = docs.last().map(|d| d.index) else {
-        return out;
+/// Check one document against the schema of its kind (nothing for an unknown kind).
+pub fn check(doc: &Document) -> Vec<SchemaError> {
+    let Some((_, _, _, check)) = row(doc.api_version(), doc.kind()) else {
+        return Vec::new();
     };
-    for (i, de) in serde_yaml::Deserializer::from_str(text).enumerate() {
-        if i > last {
-            break;
-        }
-        let Ok(slot) = docs.binary_search_by_key(&i, |d| d.index) else {
-            continue;
-        };
-        let doc = &docs[slot];
-        let Some((_, _, check)) = KINDS
-            .iter()
-            .find(|(a, k, _)| *a == doc.api_version() && *k == doc.kind())
-        else {
-            continue;
-        };
-        match check(de) {
-            Ok(unknown) => out[slot].extend(unknown.into_iter().map(|path| SchemaError {
+    let mut out = match check(&doc.value) {
+        Ok(unknown) => unknown
+            .into_iter()
+            .map(|path| SchemaError {
                 pos: Some(doc.key_position(&path)),
                 message: format!(
-                        "unknown field `{}`",
-                        path.rsplit(['.', '['])
-                            .next()
-                            .unwrap_or(&path)
-                            .trim_end_matches(']')
-                    ),
+                    "unknown field `{}`",
+                    path.rsplit(['.', '['])
+                        .next()
+                        .unwrap_or(&path)
+                        .trim_end_matches(']')
+                ),
                 path,
-            })),
-            Err(e) => out[slot].push(type_error(text, &e)),
-        }
-        out[slot].extend(required(doc));
-    }
-    out
-}
-
-fn type_error(text: &str, e: &serde_yaml::Error) -> SchemaError {
-    let raw = e.to_string();
-    let raw = raw
-        .rfind(" at line ")
-        .map_or(raw.as_str(), |i| &raw[..i])
-        .to_string();
-    let (path, message) = match raw.split_once(": ") {
-        Some((p, m)) if !p.contains(' ') => (p.to_string(), m.to_string()),
-        _ => (String::new(), raw),
+            })
+            .collect(),
+        Err((path, message)) => vec![SchemaError {
+            pos: Some(doc.position(&path)),
+            message,
+            path,
+        }],
     };
-    SchemaError {
-        path,
-        pos: e.location().map(|l| pos_at(text, l.index())),
-        message,
-    }
+    out.extend(required(doc));
+    out
 }
 
 /// Fields the API server requires but k8s-openapi defaults when missing.
 fn required(doc: &Document) -> Vec<SchemaError> {
     // A configuration file (the audit policy) has no object name.
-    let mut paths: Vec<&str> = if doc.api_version() == "audit.k8s.io/v1" {
+    // `metadata.generateName` stands for the name: the API server completes it.
+    let generated = doc
+        .value
+        .get("metadata")
+        .and_then(|m| m.get("generateName"))
+        .and_then(serde_yaml::Value::as_str)
+        .is_some_and(|g| !g.is_empty());
+    let mut paths: Vec<&str> = if doc.api_version() == "audit.k8s.io/v1" || generated {
         vec![]
     } else {
         vec!["metadata.name"]
@@ -417,7 +281,7 @@ mod tests {
 
     fn errors(text: &str) -> Vec<SchemaError> {
         let docs = parse_documents("f.yaml", text).unwrap();
-        check_text(text, &docs).concat()
+        docs.iter().flat_map(check).collect()
     }
 
     #[test]
@@ -469,5 +333,73 @@ mod tests {
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].path, "bogus");
         assert_eq!(e[0].pos, Some(Pos::new(7, 1)));
+    }
+
+    #[test]
+    fn generate_name_stands_for_the_name() {
+        let e = errors(
+            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  generateName: migrate-\nspec:\n  template:\n    spec:\n      containers: [{name: a, image: x}]\n",
+        );
+        assert!(e.is_empty(), "{e:?}");
+        let e = errors("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: \"\"\n");
+        assert_eq!(e[0].path, "metadata.name");
+    }
+
+    #[test]
+    fn yaml_1_1_values_are_checked_as_the_api_reads_them() {
+        // An octal mode and a boolean word are what the fields want.
+        let ok = errors(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  automountServiceAccountToken: off\n  containers: [{name: a, image: x}]\n  volumes:\n  - name: s\n    secret: {secretName: s, defaultMode: 0400}\n",
+        );
+        assert!(ok.is_empty(), "{ok:?}");
+        // Where the API wants a string, YAML 1.1 `yes` and a plain number are rejected.
+        let e = errors(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  labels: {enabled: yes}\n",
+        );
+        assert_eq!(e[0].path, "metadata.labels.enabled");
+        assert_eq!(e[0].pos, Some(Pos::new(5, 21)));
+        assert!(
+            e[0].message.contains("invalid type: boolean `true`"),
+            "{}",
+            e[0].message
+        );
+        let e =
+            errors("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  port: 8080\n");
+        assert_eq!(e[0].path, "data.port");
+        // A quoted one is a string.
+        assert!(
+            errors("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: \"yes\"}\n")
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn every_built_in_kind_is_known_with_its_scope() {
+        for (api, kind) in [
+            ("v1", "PersistentVolume"),
+            ("v1", "Endpoints"),
+            ("storage.k8s.io/v1", "StorageClass"),
+            ("discovery.k8s.io/v1", "EndpointSlice"),
+            ("networking.k8s.io/v1", "IngressClass"),
+            ("autoscaling/v1", "HorizontalPodAutoscaler"),
+            (
+                "admissionregistration.k8s.io/v1",
+                "MutatingWebhookConfiguration",
+            ),
+            ("apiregistration.k8s.io/v1", "APIService"),
+            ("apiextensions.k8s.io/v1", "CustomResourceDefinition"),
+        ] {
+            assert!(is_known(api, kind), "{api} {kind}");
+        }
+        assert!(!is_known("example.com/v1", "Widget"));
+        for kind in ["PersistentVolume", "StorageClass", "Namespace", "Policy"] {
+            assert!(CLUSTER_SCOPED.contains(&kind), "{kind}");
+        }
+        assert!(NAMESPACED_KINDS.contains(&"PersistentVolumeClaim"));
+        assert!(!API_KINDS.contains(&"Policy"), "the audit policy is a file");
+        let sorted = BUILT_IN
+            .windows(2)
+            .all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1));
+        assert!(sorted, "the table is looked up by binary search");
     }
 }

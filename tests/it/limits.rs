@@ -90,15 +90,16 @@ fn a_bad_limit_is_a_usage_error() {
 
 #[test]
 fn invalid_utf8_names_the_byte() {
+    // A finding of that input, not the end of the run.
     kubeward()
         .args(["check", "-"])
         .write_stdin(&b"a: 1\nb: \xff\n"[..])
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains(
-            "<stdin>: cannot read: not UTF-8 text: byte 0xff at line 2, column 4",
+        .code(1)
+        .stdout(predicate::str::contains(
+            "<stdin>:2:4: error[yaml-syntax]: not UTF-8 text: byte 0xff at line 2, column 4",
         ))
-        .stderr(predicate::str::contains(
+        .stdout(predicate::str::contains(
             "help: save the file as UTF-8 text",
         ));
 }

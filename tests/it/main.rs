@@ -26,6 +26,7 @@ mod pipeline;
 mod pod_kinds;
 mod property;
 mod quota;
+mod realistic;
 mod registry;
 mod robust;
 mod rules;
