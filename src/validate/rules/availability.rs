@@ -65,7 +65,8 @@ rule!(PdbExists {
     fix: "add a PodDisruptionBudget (`maxUnavailable: 1`) whose selector matches the pod template labels",
     refs: [
         "kube-score deployment-has-poddisruptionbudget",
-        "Polaris missingPodDisruptionBudget"
+        "Polaris missingPodDisruptionBudget",
+        "kube-score statefulset-has-poddisruptionbudget"
     ],
     check: |doc, all| {
         let namespace = ns(doc);
@@ -255,7 +256,8 @@ rule!(PodAntiAffinity {
     fix: "add a preferred `podAntiAffinity` term with topologyKey kubernetes.io/hostname whose labelSelector matches the pod's own labels",
     refs: [
         "kube-score deployment-has-host-podantiaffinity",
-        "kube-linter no-anti-affinity"
+        "kube-linter no-anti-affinity",
+        "kube-score statefulset-has-host-podantiaffinity"
     ],
     check: |doc, all| {
         let Some((prefix, pod)) = pod_spec(doc) else {
@@ -319,7 +321,8 @@ rule!(SelectorMatchesTemplate {
     fix: "derive `spec.selector.matchLabels` and `spec.template.metadata.labels` from one label map",
     refs: [
         "kube-score deployment-pod-selector-labels-match-template-metadata-labels",
-        "kube-linter mismatching-selector"
+        "kube-linter mismatching-selector",
+        "kube-score statefulset-pod-selector-labels-match-template-metadata-labels"
     ],
     check: |doc, _| {
         let Some(sel) = get(&doc.value, "spec.selector") else {

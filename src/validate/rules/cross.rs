@@ -67,10 +67,7 @@ rule!(ServiceTargetPortExists {
     kinds: &["Service"],
     rationale: "A `targetPort` name that no selected container declares leaves the Service without endpoints for that port: connections fail although the pods run. Scope: only Services whose selector matches pods of the bundle.",
     fix: "declare the port with that `name` under the container's `ports`, or point `targetPort` at a declared name or number",
-    refs: [
-        "kube-linter invalid-target-ports",
-        "kube-score service-targets-pod"
-    ],
+    refs: ["Kubernetes Service API: a named targetPort refers to a container port name"],
     check: |doc, all| {
         let selector = string_map(get(&doc.value, "spec.selector"));
         if selector.is_empty() {

@@ -86,7 +86,9 @@ rule!(HostPathSensitive {
         "CKV_K8S_27",
         "kubesec DockerSock",
         "kube-linter docker-sock",
-        "kube-linter sensitive-host-mounts"
+        "kube-linter sensitive-host-mounts",
+        "kube-linter container-runtime-sock",
+        "Trivy KSV006"
     ],
     check: |doc, _| {
         let Some((prefix, pod)) = pod_spec(doc) else {
@@ -138,6 +140,6 @@ rule!(HostPathWritable {
     kinds: POD_KINDS,
     rationale: "A writable host mount lets the container plant files the node (or the next pod mounting the path) will trust: binaries, configuration, logs another agent ships. Checked even when `no-host-path` is exempted.",
     fix: "set `readOnly: true` on the volumeMount; keep any state the agent must write in one dedicated host directory and exempt that mount with its reason",
-    refs: ["kube-linter writable-host-mount", "Trivy KSV023"],
+    refs: ["kube-linter writable-host-mount"],
     check: |doc, _| writable_mounts(doc),
 });

@@ -109,7 +109,7 @@ rule!(NoRootGroup {
     refs: [
         "NSA/CISA 1.6",
         "kube-linter run-as-non-root",
-        "kubesec RunAsGroup"
+        "Trivy KSV116"
     ],
     check: |doc, _| {
         let Some((prefix, pod)) = pod_spec(doc) else {

@@ -51,12 +51,7 @@ rule!(IngressNginxAnnotationInjection {
     kinds: &["Ingress"],
     rationale: "ingress-nginx copies `auth-url`, `auth-tls-match-cn`, `mirror-target` and `mirror-host` into its nginx configuration: a value with `;`, quotes, braces, `#` or whitespace ends the directive and adds the writer's own (CVE-2025-24514, CVE-2025-1097, CVE-2025-1098), which runs as the controller and can read every Secret it can. Anyone who can create an Ingress can use it, even without snippet annotations.",
     fix: "give `auth-url` and `mirror-target` a plain http(s) URL, `mirror-host` a host name and `auth-tls-match-cn` `CN=<name>`, without quotes, `;`, braces, `#` or spaces; and run ingress-nginx 1.11.5 / 1.12.1 or later",
-    refs: [
-        "CVE-2025-24514",
-        "CVE-2025-1097",
-        "CVE-2025-1098",
-        "CKV_K8S_153"
-    ],
+    refs: ["CVE-2025-24514", "CVE-2025-1097", "CVE-2025-1098"],
     check: |doc, _| {
         let annotations = string_map(get(&doc.value, "metadata.annotations"));
         INJECTABLE

@@ -36,7 +36,15 @@ rule!(NoPrivileged {
     kinds: POD_KINDS,
     rationale: "A privileged container has every capability and all host devices: it is root on the node.",
     fix: "remove `securityContext.privileged` or set it to false",
-    refs: ["PSS baseline: privileged", "CKV_K8S_16", "CIS 5.2.2"],
+    refs: [
+        "PSS baseline: privileged",
+        "CKV_K8S_16",
+        "CIS 5.2.2",
+        "Polaris runAsPrivileged",
+        "kube-linter privileged-container",
+        "kube-score container-security-context-privileged",
+        "kubesec Privileged"
+    ],
     check: |doc, _| each_container(doc, "securityContext.privileged", |_, c| {
         (flag(c, "securityContext.privileged") == Some(true))
             .then(|| format!("container `{}` is privileged", cname(c)))
@@ -53,7 +61,9 @@ rule!(NoPrivilegeEscalation {
     refs: [
         "PSS restricted: allowPrivilegeEscalation",
         "CKV_K8S_20",
-        "CIS 5.2.6"
+        "CIS 5.2.6",
+        "Polaris privilegeEscalationAllowed",
+        "kube-linter privilege-escalation-container"
     ],
     check: |doc, _| each_container(doc, "securityContext.allowPrivilegeEscalation", |_, c| {
         (flag(c, "securityContext.allowPrivilegeEscalation") != Some(false)).then(|| {
@@ -75,7 +85,9 @@ rule!(RunAsNonRoot {
     refs: [
         "PSS restricted: runAsNonRoot, runAsUser",
         "CKV_K8S_23",
-        "CIS 5.2.7"
+        "CIS 5.2.7",
+        "Polaris runAsRootAllowed",
+        "kube-linter run-as-non-root"
     ],
     check: |doc, _| each_container(doc, "securityContext.runAsNonRoot", |pod, c| {
         let non_root =
@@ -106,7 +118,10 @@ rule!(RunAsHighUid {
     refs: [
         "CKV_K8S_40",
         "kube-score container-security-context-user-group-id",
-        "kubesec RunAsUser"
+        "kubesec RunAsUser",
+        "kubesec RunAsGroup",
+        "Trivy KSV020",
+        "Trivy KSV021"
     ],
     check: |doc, _| each_container(doc, "securityContext.runAsUser", |pod, c| {
         if flag(pod, "hostUsers") == Some(false) {
@@ -183,7 +198,9 @@ rule!(ReadOnlyRootFs {
     refs: [
         "CKV_K8S_22",
         "kube-score container-security-context-readonlyrootfilesystem",
-        "NSA/CISA 1.1"
+        "NSA/CISA 1.1",
+        "Polaris notReadOnlyRootFilesystem",
+        "kube-linter no-read-only-root-fs"
     ],
     check: |doc, _| each_container(doc, "securityContext.readOnlyRootFilesystem", |_, c| {
         (flag(c, "securityContext.readOnlyRootFilesystem") != Some(true))
@@ -257,7 +274,13 @@ rule!(NoHostNamespaces {
         "CKV_K8S_17",
         "CKV_K8S_18",
         "CKV_K8S_19",
-        "CIS 5.2.3-5.2.5"
+        "CIS 5.2.3-5.2.5",
+        "Polaris hostPIDSet",
+        "Polaris hostIPCSet",
+        "Polaris hostNetworkSet",
+        "kube-linter host-pid",
+        "kube-linter host-ipc",
+        "kube-linter host-network"
     ],
     check: |doc, _| {
         let Some((prefix, pod)) = pod_spec(doc) else {
@@ -278,7 +301,13 @@ rule!(NoHostPath {
     kinds: POD_KINDS,
     rationale: "A hostPath volume exposes the node's filesystem: a container runtime socket or /etc is a full escape.",
     fix: "use an emptyDir, configMap, secret or persistentVolumeClaim instead of hostPath",
-    refs: ["PSS baseline: hostPathVolumes", "CKV_K8S_27", "CIS 5.2.11"],
+    refs: [
+        "PSS baseline: hostPathVolumes",
+        "CKV_K8S_27",
+        "CIS 5.2.11",
+        "Trivy KSV023",
+        "Polaris hostPathSet"
+    ],
     check: |doc, _| {
         let Some((prefix, pod)) = pod_spec(doc) else {
             return Vec::new();
@@ -312,7 +341,12 @@ rule!(NoHostPorts {
     kinds: POD_KINDS,
     rationale: "A hostPort opens the node's own address and bypasses NetworkPolicy; even `hostPort: 0` fails checkov.",
     fix: "remove `hostPort`; expose the app through a Service",
-    refs: ["PSS baseline: hostPorts", "CKV_K8S_26", "CIS 5.2.12"],
+    refs: [
+        "PSS baseline: hostPorts",
+        "CKV_K8S_26",
+        "CIS 5.2.12",
+        "Polaris hostPortSet"
+    ],
     check: |doc, _| {
         let Some((prefix, pod)) = pod_spec(doc) else {
             return Vec::new();

@@ -122,7 +122,13 @@ rule!(RbacNoSecretRead {
     kinds: ROLES,
     rationale: "get, list or watch on every Secret of a namespace (or the cluster) hands over every token and password in it; `list` returns the values too. A rule limited by `resourceNames` is accepted.",
     fix: "remove secret access, or restrict it with `resourceNames` to the Secrets the workload needs",
-    refs: ["CKV2_K8S_5", "kube-linter access-to-secrets", "CIS 5.1.2"],
+    refs: [
+        "CKV2_K8S_5",
+        "kube-linter access-to-secrets",
+        "CIS 5.1.2",
+        "Trivy KSV041",
+        "Trivy KSV113"
+    ],
     check: |doc, _| check_grants(
         doc,
         &[Grant {
@@ -173,7 +179,11 @@ rule!(RbacNoCreateWorkloads {
     kinds: ROLES,
     rationale: "Whoever can create a pod can run it as any service account of the namespace and mount any of its Secrets. Deployment tooling needs this; application service accounts do not.",
     fix: "bind workload creation only to the deployment pipeline's identity, never to an app's service account",
-    refs: ["kube-linter access-to-create-pods", "CIS 5.1.4"],
+    refs: [
+        "kube-linter access-to-create-pods",
+        "CIS 5.1.4",
+        "Trivy KSV048"
+    ],
     check: |doc, _| check_grants(
         doc,
         &[

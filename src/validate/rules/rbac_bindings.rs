@@ -40,7 +40,8 @@ rule!(RbacNoClusterAdmin {
     refs: [
         "Polaris clusterrolebindingClusterAdmin",
         "kube-linter cluster-admin-role-binding",
-        "CIS 5.1.1"
+        "CIS 5.1.1",
+        "Polaris rolebindingClusterAdminClusterRole"
     ],
     check: |doc, all| {
         let r = doc.value.get("roleRef");
@@ -148,7 +149,7 @@ rule!(RbacNoAuthenticatedGroup {
     kinds: BINDINGS,
     rationale: "`system:authenticated` is every user and every service account of every namespace: a role bound to it is granted to any pod that can read its own token.",
     fix: "bind the named users, groups or service accounts that need the role",
-    refs: ["CIS 5.1.7"],
+    refs: ["CIS 5.1.2", "CIS 5.1.4"],
     check: |doc, _| items(&doc.value, "subjects")
         .filter(|(_, s)| text(s, "kind") == "Group" && text(s, "name") == "system:authenticated")
         .map(|(i, _)| Hit::new(

@@ -28,11 +28,7 @@ rule!(RbacNoWorkloadWrite {
     kinds: ROLES,
     rationale: "Patching a Deployment (or any pod-carrying object) changes its pod template: its service account, image, command and mounted Secrets. Whoever may do it runs code as any account of the namespace, as with creating pods.",
     fix: "grant update and patch on workloads only to the deployment pipeline's identity (and people who deploy), never to an app's service account",
-    refs: [
-        "Trivy KSV048",
-        "kube-linter access-to-create-pods",
-        "CIS 5.1.4"
-    ],
+    refs: ["Trivy KSV048", "CIS 5.1.4"],
     check: |doc, _| check_grants(doc, &grants(WORKLOAD_RESOURCES, &["update", "patch"])),
 });
 
@@ -43,7 +39,7 @@ rule!(RbacNoSecretWrite {
     kinds: ROLES,
     rationale: "Creating a Secret of type `kubernetes.io/service-account-token` mints a long-lived token for any service account of the namespace; updating one swaps the credentials or TLS keys that workloads trust.",
     fix: "let a secret manager (External Secrets, Sealed Secrets) or the pipeline write Secrets; restrict any remaining grant with `resourceNames`",
-    refs: ["Trivy KSV041", "CIS 5.1.2"],
+    refs: ["Trivy KSV041", "CIS 5.1.2", "Trivy KSV113"],
     check: |doc, _| check_grants(
         doc,
         &[Grant {

@@ -136,7 +136,10 @@ rule!(EnvRefsExist {
     kinds: POD_KINDS,
     rationale: "A container whose `secretKeyRef`, `configMapKeyRef` or `envFrom` names a missing object never starts (CreateContainerConfigError). Scope: only when the input holds Secrets (or ConfigMaps) of that namespace, since many are created outside the manifests; references marked `optional: true` are not reported.",
     fix: "fix the name, add the object to the manifests, or mark the reference `optional: true`",
-    refs: ["Kubernetes docs: CreateContainerConfigError"],
+    refs: [
+        "Kubernetes docs: CreateContainerConfigError",
+        "kube-linter env-value-from"
+    ],
     check: |doc, all| {
         let Some((prefix, pod)) = pod_spec(doc) else {
             return Vec::new();

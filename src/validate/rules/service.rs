@@ -195,7 +195,12 @@ rule!(IngressNoSnippets {
     kinds: &["Ingress"],
     rationale: "Snippet annotations inject raw controller configuration: anyone who can write an Ingress can read the controller's secrets or reroute other hosts (CVE-2021-25742).",
     fix: "remove `*-snippet` annotations; use the controller's dedicated annotations or its global configuration",
-    refs: ["CKV_K8S_153", "CKV_K8S_152", "CVE-2021-25742"],
+    refs: [
+        "CKV_K8S_153",
+        "CKV_K8S_152",
+        "CKV_K8S_154",
+        "CVE-2021-25742"
+    ],
     check: |doc, _| string_map(get(&doc.value, "metadata.annotations"))
         .keys()
         .filter(|k| k.contains("snippet"))

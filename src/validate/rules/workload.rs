@@ -81,7 +81,8 @@ rule!(ImageTagPinned {
     refs: [
         "CKV_K8S_14",
         "kube-score container-image-tag",
-        "Polaris tagNotSpecified"
+        "Polaris tagNotSpecified",
+        "kube-linter latest-tag"
     ],
     check: |doc, _| each(doc, true, "image", |_, c| match parse_image(image(c)) {
         Err(e) => Some(format!("container `{}`: {e}", cname(c))),
@@ -242,7 +243,11 @@ rule!(LivenessProbe {
     kinds: LONG_RUNNING,
     rationale: "Without a liveness probe a hung process keeps its pod, and its traffic, forever.",
     fix: "add a `livenessProbe` (httpGet on a health path, or tcpSocket on a declared port)",
-    refs: ["CKV_K8S_8", "Polaris livenessProbeMissing"],
+    refs: [
+        "CKV_K8S_8",
+        "Polaris livenessProbeMissing",
+        "kube-linter no-liveness-probe"
+    ],
     check: |doc, _| each(doc, false, "livenessProbe", |_, c| {
         c.get("livenessProbe")
             .is_none()
@@ -260,7 +265,8 @@ rule!(ReadinessProbe {
     refs: [
         "CKV_K8S_9",
         "Polaris readinessProbeMissing",
-        "kube-score pod-probes"
+        "kube-score pod-probes",
+        "kube-linter no-readiness-probe"
     ],
     check: |doc, _| each(doc, false, "readinessProbe", |_, c| {
         c.get("readinessProbe")
