@@ -87,8 +87,8 @@ pub struct ExplainArgs {
 pub fn run_check(args: &CheckArgs) -> u8 {
     let skip = match skip_set(&args.skip) {
         Ok(s) => s,
-        Err(message) => {
-            out::stderr(kubeward::diag::escape(&message));
+        Err((message, help)) => {
+            out::error(format_args!("--skip: {message}"), help);
             return USAGE;
         }
     };
@@ -176,20 +176,19 @@ fn names(files: &[(String, String)]) -> String {
 }
 
 /// The `--skip` ids as a set, or the usage error to print.
-fn skip_set(ids: &[String]) -> Result<BTreeSet<String>, String> {
+/// The rules to skip, or what is wrong with the first bad id and how to fix it.
+fn skip_set(ids: &[String]) -> Result<BTreeSet<String>, (String, String)> {
     for id in ids {
         if find(id).is_some() {
             continue;
         }
         if lookup(id).is_some() {
-            return Err(format!(
-                "error: --skip: `{id}` is a built-in check and cannot be skipped"
+            return Err((
+                format!("`{id}` is a built-in check and cannot be skipped"),
+                "schema and syntax checks always run; `kubeward rules` lists the rules that can be skipped".into(),
             ));
         }
-        return Err(format!(
-            "error: --skip: no rule `{id}`\n  help: {}",
-            hint(suggest_rule(id))
-        ));
+        return Err((format!("no rule `{id}`"), hint(suggest_rule(id))));
     }
     Ok(ids.iter().cloned().collect())
 }

@@ -345,8 +345,8 @@ fn skip_turns_rules_off_and_unknown_ids_are_usage_errors() {
         .assert()
         .code(2)
         .stdout(predicate::str::is_empty())
-        .stderr(predicate::str::contains("no rule `read-only-rootfs`").and(
-            predicate::str::contains("did you mean `read-only-root-fs`?"),
+        .stderr(predicate::str::contains(
+            "error: --skip: no rule `read-only-rootfs`\n  help: did you mean `read-only-root-fs`?",
         ));
     kubeward()
         .args(["check", "--skip", "schema", "-"])
