@@ -13,7 +13,8 @@ use kubeward::validate::catalogue::{lookup, suggest, suggest_rule};
 use kubeward::validate::rules::find;
 use kubeward::validate::{Options, validate};
 
-use super::{FINDINGS, OK, USAGE, out};
+use super::style::{Stream, paint};
+use super::{FINDINGS, OK, USAGE, Verbosity, out};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
@@ -92,7 +93,10 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     };
     let report = validate(&files, &Options { skip });
     let text = match args.format {
-        CheckFormat::Text => report::text(&report, &files),
+        CheckFormat::Text => paint(
+            &report::text_with(&report, &files, detail()),
+            Stream::Stdout,
+        ),
         CheckFormat::Json => report::json::json(&report, &files),
         CheckFormat::Sarif => report::sarif::sarif(&report),
     };
@@ -114,6 +118,15 @@ pub fn run_check(args: &CheckArgs) -> u8 {
         FINDINGS
     } else {
         OK
+    }
+}
+
+/// How much the text report says, from `-q`/`-v`.
+fn detail() -> report::Detail {
+    match out::verbosity() {
+        Verbosity::Quiet => report::Detail::Quiet,
+        Verbosity::Normal => report::Detail::Normal,
+        Verbosity::Verbose => report::Detail::Verbose,
     }
 }
 

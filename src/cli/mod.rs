@@ -4,9 +4,11 @@
 mod check;
 mod flows;
 mod init;
+mod meta;
 mod onboard;
 mod out;
 mod render;
+mod style;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,8 +30,42 @@ pub const USAGE: u8 = 2;
     after_help = "Examples:\n  kubeward init\n  kubeward render -f examples/minimal/kubeward.yaml -o bundle\n  kubeward check bundle/\n\nExit codes: 0 ok, 1 validation findings, 2 usage, input or I/O errors."
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Options of every command: colour and how much is said besides the data.
+#[derive(Debug, clap::Args)]
+pub struct Global {
+    /// When to colour messages: `auto` colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = style::ColorWhen::Auto, global = true)]
+    pub color: style::ColorWhen,
+    /// Say less: `check` prints only warnings and errors (no info, no summary), `render`, `onboard` and `init` no `wrote …` line
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say more: `check` also lists each exemption applied, with its reason
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+/// How much a command says besides its data and its errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+impl Global {
+    pub fn verbosity(&self) -> Verbosity {
+        match (self.quiet, self.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (false, true) => Verbosity::Verbose,
+            (false, false) => Verbosity::Normal,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,6 +108,14 @@ pub enum Command {
         after_help = "Examples:\n  kubeward diagram -f kubeward.yaml\n  kubeward diagram --format dot | dot -Tsvg > flows.svg"
     )]
     Diagram(flows::DiagramArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(
+        after_help = "Examples:\n  kubeward completions bash > ~/.local/share/bash-completion/completions/kubeward\n  kubeward completions zsh > \"${fpath[1]}/_kubeward\"\n  kubeward completions fish > ~/.config/fish/completions/kubeward.fish"
+    )]
+    Completions(meta::CompletionsArgs),
+    /// Print the manual page (roff) on stdout
+    #[command(after_help = "Example:\n  kubeward man > kubeward.1 && man ./kubeward.1")]
+    Man,
 }
 
 #[derive(Debug, clap::Args)]
@@ -125,6 +169,8 @@ pub fn main() -> ExitCode {
 
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> u8 {
+    style::init(cli.global.color);
+    out::set_verbosity(cli.global.verbosity());
     match cli.command {
         Command::Init(a) => init::run(&a),
         Command::Render(a) => render::run(&a),
@@ -134,5 +180,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Explain(a) => check::run_explain(&a),
         Command::Flows(a) => flows::run_flows(&a),
         Command::Diagram(a) => flows::run_diagram(&a),
+        Command::Completions(a) => meta::run_completions(&a),
+        Command::Man => meta::run_man(),
     }
 }

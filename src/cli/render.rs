@@ -150,7 +150,7 @@ pub(super) fn write(bundle: &Bundle, args: &OutputArgs, spec_file: Option<&Path>
         .filter(|p| !bundle.resources.iter().any(|r| r == p))
         .collect();
     let dir = args.output.display().to_string();
-    out::stderr(format_args!(
+    out::status(format_args!(
         "wrote {} manifests and {} to {} ({} warning(s)); apply with `kubectl apply -k {}`",
         bundle.resources.len(),
         others.join(", "),

@@ -18,6 +18,7 @@ mod limits;
 mod logging;
 mod meaning;
 mod mentions;
+mod native;
 mod netrules;
 mod output_dir;
 mod pipeline;
