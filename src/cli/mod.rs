@@ -2,6 +2,7 @@
 //! findings, 2 usage, input or I/O errors.
 
 mod check;
+mod drift;
 mod flows;
 mod init;
 mod meta;
@@ -77,7 +78,7 @@ pub enum Command {
     Init(Box<init::InitArgs>),
     /// Render a spec into a hardened, validated bundle of manifests
     #[command(
-        after_help = "Examples:\n  kubeward render -f kubeward.yaml -o bundle\n  kubeward render -f kubeward.yaml -o - | kubectl apply --dry-run=server -f -\n  kubeward render -o bundle --force --templates my-templates/\n\nNothing is written unless every rendered document passes the strict schema and the rule catalogue."
+        after_help = "Examples:\n  kubeward render -f kubeward.yaml -o bundle\n  kubeward render -f kubeward.yaml -o bundle --check   # in CI: is the committed bundle up to date?\n  kubeward render -f kubeward.yaml -o - | kubectl apply --dry-run=server -f -\n  kubeward render -o bundle --force --templates my-templates/\n\nNothing is written unless every rendered document passes the strict schema and the rule catalogue."
     )]
     Render(RenderArgs),
     /// Check Kubernetes manifests (files, directories or `-` for stdin) against the rule catalogue
@@ -130,6 +131,12 @@ pub struct RenderArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub out: OutputArgs,
+    /// Write nothing; exit 1 with a unified diff when the output directory differs from what the spec renders (stale, edited, extra or missing files), 0 when identical
+    #[arg(long, conflicts_with_all = ["diff", "force"])]
+    pub check: bool,
+    /// Write nothing; print the unified diff between the output directory and what the spec renders
+    #[arg(long, conflicts_with = "force")]
+    pub diff: bool,
 }
 
 /// Where and how a bundle is written (shared by `render` and `onboard`).

@@ -8,10 +8,16 @@ use kubeward::output::{stream, write_bundle};
 use kubeward::render::{embedded, with_overrides};
 use kubeward::resolve::{Model, load_resolved};
 
-use super::{FINDINGS, OK, OutputArgs, RenderArgs, USAGE, out};
+use super::{FINDINGS, OK, OutputArgs, RenderArgs, USAGE, drift, out};
 
 pub fn run(args: &RenderArgs) -> u8 {
     match load_resolved(&args.file) {
+        Ok((_, resolved)) if args.check || args.diff => {
+            match build(&resolved.model, resolved.warnings, &args.out) {
+                Ok(bundle) => drift::run(&bundle, &args.file, &args.out.output, args.check),
+                Err(code) => code,
+            }
+        }
         Ok((_, resolved)) => emit(
             &resolved.model,
             resolved.warnings,

@@ -55,17 +55,43 @@ pub enum Stream {
 /// `text` with the severity words of its diagnostics and their `help:`/`note:` lines
 /// coloured, when colour is on for `stream`.
 pub fn paint(text: &str, stream: Stream) -> String {
-    let on = match stream {
-        Stream::Stdout => STDOUT.load(Ordering::Relaxed),
-        Stream::Stderr => STDERR.load(Ordering::Relaxed),
-    };
-    if !on {
+    if !enabled(stream) {
         return text.to_string();
     }
     text.split('\n')
         .map(paint_line)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A unified diff with removed lines red, added lines green and hunk headers cyan,
+/// when colour is on for `stream`.
+pub fn paint_diff(diff: &str, stream: Stream) -> String {
+    if !enabled(stream) {
+        return diff.to_string();
+    }
+    let line = |l: &str| {
+        let style = if l.starts_with("---") || l.starts_with("+++") {
+            Style::new().bold()
+        } else if l.starts_with('-') {
+            Style::new().red()
+        } else if l.starts_with('+') {
+            Style::new().green()
+        } else if l.starts_with("@@") {
+            Style::new().cyan()
+        } else {
+            return l.to_string();
+        };
+        style.force_styling(true).apply_to(l).to_string()
+    };
+    diff.split('\n').map(line).collect::<Vec<_>>().join("\n")
+}
+
+fn enabled(stream: Stream) -> bool {
+    match stream {
+        Stream::Stdout => STDOUT.load(Ordering::Relaxed),
+        Stream::Stderr => STDERR.load(Ordering::Relaxed),
+    }
 }
 
 /// How a label is coloured.

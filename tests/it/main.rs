@@ -7,6 +7,7 @@ mod architecture;
 mod check;
 mod cli;
 mod corpus;
+mod drift;
 mod empty;
 mod errors;
 mod examples;
