@@ -130,3 +130,7 @@ fn print(text: &str) -> u8 {
         out::Printed::Done | out::Printed::Closed => OK,
     }
 }
+
+pub fn run_schema() -> u8 {
+    print(&kubeward::spec::json_schema())
+}

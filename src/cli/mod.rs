@@ -114,6 +114,11 @@ pub enum Command {
         after_help = "Examples:\n  kubeward completions bash > ~/.local/share/bash-completion/completions/kubeward\n  kubeward completions zsh > \"${fpath[1]}/_kubeward\"\n  kubeward completions fish > ~/.config/fish/completions/kubeward.fish"
     )]
     Completions(meta::CompletionsArgs),
+    /// Print the JSON Schema of the spec file, for editors (yaml-language-server) and validators
+    #[command(
+        after_help = "Examples:\n  kubeward schema > kubeward.schema.json\n  # then, as the first line of kubeward.yaml:\n  # yaml-language-server: $schema=kubeward.schema.json"
+    )]
+    Schema,
     /// Print the manual page (roff) on stdout
     #[command(after_help = "Example:\n  kubeward man > kubeward.1 && man ./kubeward.1")]
     Man,
@@ -188,6 +193,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Flows(a) => flows::run_flows(&a),
         Command::Diagram(a) => flows::run_diagram(&a),
         Command::Completions(a) => meta::run_completions(&a),
+        Command::Schema => meta::run_schema(),
         Command::Man => meta::run_man(),
     }
 }

@@ -2,9 +2,11 @@
 //! loading them with the position of every node. Checking and defaults live in `resolve`.
 
 mod cluster;
+mod jsonschema;
 mod load;
 mod types;
 
 pub use cluster::*;
+pub use jsonschema::{SCHEMA_URL, json_schema, modeline};
 pub use load::{ArgMap, LoadedSpec, load, parse};
 pub use types::*;

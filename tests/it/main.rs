@@ -28,6 +28,7 @@ mod property;
 mod quota;
 mod robust;
 mod rules;
+mod schema;
 mod stdout;
 mod support;
 mod terminal;
