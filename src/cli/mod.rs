@@ -26,7 +26,7 @@ pub const USAGE: u8 = 2;
 #[derive(Debug, Parser)]
 #[command(
     name = "kubeward",
-    version,
+    version = env!("KUBEWARD_VERSION"),
     about = "Turn a short service description into hardened Kubernetes manifests that validate themselves",
     after_help = "Examples:\n  kubeward init\n  kubeward render -f examples/minimal/kubeward.yaml -o bundle\n  kubeward check bundle/\n\nExit codes: 0 ok, 1 validation findings, 2 usage, input or I/O errors."
 )]
@@ -88,6 +88,7 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Onboard namespaces: quota, container defaults, default-deny network and RBAC, no apps
     #[command(
+        override_usage = "kubeward onboard [OPTIONS] <NAMESPACE>...\n       kubeward onboard [OPTIONS] -f <FILE>",
         after_help = "Examples:\n  kubeward onboard team-a team-b --team payments --admin group:payments-leads --reader user:alice --quota-cpu 4 --quota-memory 8Gi -o onboarding\n  kubeward onboard -f namespaces.yaml -o onboarding\n\nSubjects are `user:NAME`, `group:NAME` or `serviceaccount:NAMESPACE/NAME`."
     )]
     Onboard(Box<onboard::OnboardArgs>),

@@ -190,8 +190,13 @@ fn write_stream(bundle: &Bundle) -> u8 {
     }
 }
 
+/// Print the problems of a spec and the closing line; a spec file that could not be read
+/// is that one message, not a count of errors in it.
 pub(super) fn report_spec(diags: &[Diagnostic]) {
     out::stderr(render_all(diags));
+    if diags.iter().any(kubeward::spec::is_unreadable) {
+        return;
+    }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     out::stderr(format_args!(
         "\nerror: the spec has {errors} error(s); nothing was written"

@@ -8,5 +8,5 @@ mod types;
 
 pub use cluster::*;
 pub use jsonschema::{SCHEMA_URL, json_schema, modeline};
-pub use load::{ArgMap, LoadedSpec, load, parse};
+pub use load::{ArgMap, LoadedSpec, UNREADABLE, is_unreadable, load, parse};
 pub use types::*;

@@ -221,3 +221,103 @@ fn colour_never_touches_data() {
             ),
         );
 }
+
+#[test]
+fn version_names_the_commit_of_a_checkout() {
+    let version = stdout_of(&["--version"]);
+    let plain = format!("kubeward {}", env!("CARGO_PKG_VERSION"));
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(crate::support::root())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8(o.stdout).unwrap().trim().to_string());
+    match head {
+        Some(hash) => assert_eq!(version.trim(), format!("{plain} ({hash})")),
+        None => assert_eq!(version.trim(), plain),
+    }
+}
+
+#[test]
+fn an_unreadable_spec_says_so_and_counts_no_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["render", "-f", "missing.yaml", "-o", "out"],
+        vec!["render", "-f", ".", "-o", "out"],
+        vec!["onboard", "-f", "missing.yaml", "-o", "out"],
+    ] {
+        kubeward()
+            .current_dir(dir.path())
+            .args(&args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("error: cannot read the spec: "))
+            .stderr(predicate::str::contains("error(s)").not());
+    }
+}
+
+#[test]
+fn onboard_usage_does_not_make_output_look_required() {
+    kubeward()
+        .args(["onboard", "-o", "somewhere"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "Usage: kubeward onboard [OPTIONS] <NAMESPACE>...\n       kubeward onboard [OPTIONS] -f <FILE>\n",
+        ))
+        .stderr(predicate::str::contains("--output <DIR>").not());
+}
+
+/// The long flags a subcommand's `--help` lists with their short forms, without the
+/// global ones.
+fn own_flags(sub: &str) -> Vec<(String, Option<String>)> {
+    let help = stdout_of(&[sub, "--help"]);
+    let re = option_flags(&help);
+    re.into_iter()
+        .filter(|(l, _)| !["--help", "--color", "--quiet", "--verbose"].contains(&l.as_str()))
+        .collect()
+}
+
+/// `(--long, -s)` of each option line of a help text (`  -f, --file <FILE>`).
+fn option_flags(help: &str) -> Vec<(String, Option<String>)> {
+    help.lines()
+        .map(str::trim_start)
+        .filter(|l| l.starts_with('-'))
+        .filter_map(|l| {
+            let words: Vec<&str> = l.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+            let long = words.iter().find(|w| w.starts_with("--"))?.to_string();
+            let short = words
+                .first()
+                .filter(|w| !w.starts_with("--"))
+                .map(|w| w.to_string());
+            Some((long, short))
+        })
+        .collect()
+}
+
+#[test]
+fn the_readme_commands_table_lists_every_flag() {
+    let readme = std::fs::read_to_string(crate::support::root().join("README.md")).unwrap();
+    for sub in subcommands() {
+        let row = readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| `kubeward {sub}")))
+            .unwrap_or_else(|| panic!("no README row for `{sub}`"));
+        let cell = row.split(" | ").next().unwrap();
+        if cell.contains("...]") {
+            continue; // a row that says it lists only some flags (`init`)
+        }
+        for (long, short) in own_flags(&sub) {
+            let named = |f: &str| {
+                cell.match_indices(f).any(|(i, _)| {
+                    !cell[i + f.len()..].starts_with(|c: char| c.is_ascii_lowercase() || c == '-')
+                })
+            };
+            assert!(
+                named(&long) || short.as_deref().is_some_and(named),
+                "README row of `{sub}` lacks {long}: {cell}"
+            );
+        }
+    }
+}
