@@ -5,6 +5,7 @@ mod cluster;
 mod jsonschema;
 mod load;
 mod types;
+mod values;
 
 pub use cluster::*;
 pub use jsonschema::{SCHEMA_URL, json_schema, modeline};

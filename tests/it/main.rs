@@ -5,6 +5,7 @@ mod access;
 mod amplification;
 mod architecture;
 mod check;
+mod ci_files;
 mod cli;
 mod corpus;
 mod drift;
