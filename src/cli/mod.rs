@@ -43,7 +43,7 @@ pub struct Global {
     /// When to colour messages: `auto` colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = style::ColorWhen::Auto, global = true)]
     pub color: style::ColorWhen,
-    /// Say less: `check` prints only warnings and errors (no info, no summary), `render`, `onboard` and `init` no `wrote …` line
+    /// Say less: `check` prints only warnings and errors (no info, no summary), `render`, `onboard` and `init` no `wrote ...` line
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Say more: `check` also lists each exemption applied, with its reason
