@@ -547,6 +547,21 @@ def check_bundle(bundle: Path, sv: SchemaValidator, exemptions: list[Exemption],
     return res
 
 
+def check_repo_workflows(tool_exemptions: dict[str, list[ct.ToolExemption]]) -> Result:
+    """The repository's example CI workflows (examples/ci/): workflow schema and zizmor."""
+    res = Result()
+    try:
+        res.workflows, hits = ct.check_repo_workflows(SCRIPT_DIR.parent)
+    except (ct.ToolError, subprocess.TimeoutExpired) as e:
+        raise Fatal(str(e))
+    apply_tool_exemptions("examples", hits, tool_exemptions, res)
+    log(f"examples/ci: workflows={res.workflows} workflow_schema_errors={res.count('workflow-schema')} "
+        f"zizmor_findings={res.count('zizmor')}")
+    for f in res.findings:
+        log(f.line())
+    return res
+
+
 def check_all(bundles: list[Path], sv: SchemaValidator, na_path: Path) -> Result:
     exemptions, problems = load_not_applicable(na_path)
     tool_exemptions, tool_problems = load_tool_not_applicable(na_path)
@@ -557,6 +572,7 @@ def check_all(bundles: list[Path], sv: SchemaValidator, na_path: Path) -> Result
         total.findings.append(Finding("checkov", "-", str(na_path.name), "-", p, "NOT_APPLICABLE_LIST"))
     for b in bundles:
         total.extend(check_bundle(b, sv, exemptions, tool_exemptions))
+    total.extend(check_repo_workflows(tool_exemptions))
     for e in [*exemptions, *tool_exemptions.get("trivy", []), *tool_exemptions.get("zizmor", [])]:
         if e.used == 0:
             log(f"note: not-applicable entry {e.check_id} matched nothing in this run")

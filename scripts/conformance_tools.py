@@ -202,6 +202,24 @@ def run_zizmor(bundle: Path, f: Path) -> list[Hit]:
     return hits
 
 
+# Example workflows of the repository itself (not rendered), checked like a bundle's.
+REPO_WORKFLOWS = [("examples/ci/github-actions.yml", "vendor.github-workflows")]
+
+
+def check_repo_workflows(root: Path) -> tuple[int, list[Hit]]:
+    """(number of example workflows, hits) for the repository's own CI examples."""
+    hits: list[Hit] = []
+    for rel, schema in REPO_WORKFLOWS:
+        f = root / rel
+        if not f.is_file():
+            raise ToolError(f"{rel}: example workflow missing")
+        schema_hits = run_schema(root, f, schema)
+        hits += schema_hits
+        if schema == "vendor.github-workflows" and not schema_hits:
+            hits += run_zizmor(root, f)
+    return len(REPO_WORKFLOWS), hits
+
+
 def check_workflows(bundle: Path) -> tuple[int, list[Hit]]:
     """(number of CI files, hits) for the bundle."""
     files = workflows(bundle)

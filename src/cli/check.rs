@@ -14,7 +14,8 @@ use kubeward::validate::catalogue::{lookup, suggest, suggest_rule};
 use kubeward::validate::rules::find;
 use kubeward::validate::{Options, validate};
 
-use super::{FINDINGS, OK, USAGE, out};
+use super::style::{Stream, paint};
+use super::{FINDINGS, OK, USAGE, Verbosity, out};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
@@ -126,7 +127,7 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     report.excluded = inputs.excluded;
     let files = &readable_and_not(files, &inputs.unreadable);
     let text = match args.format {
-        CheckFormat::Text => report::text(&report, files),
+        CheckFormat::Text => paint(&report::text_with(&report, files, detail()), Stream::Stdout),
         CheckFormat::Json => report::json::json(&report, files),
         CheckFormat::Sarif => report::sarif::sarif(&report),
     };
@@ -160,6 +161,15 @@ fn readable_and_not(
     let mut all = files.to_vec();
     all.extend(unreadable.iter().map(|u| (u.file.clone(), String::new())));
     all
+}
+
+/// How much the text report says, from `-q`/`-v`.
+fn detail() -> report::Detail {
+    match out::verbosity() {
+        Verbosity::Quiet => report::Detail::Quiet,
+        Verbosity::Normal => report::Detail::Normal,
+        Verbosity::Verbose => report::Detail::Verbose,
+    }
 }
 
 /// Nothing was read: no document checked or skipped, no syntax error.

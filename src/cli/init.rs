@@ -11,7 +11,8 @@ use kubeward::spec::{ArgMap, LoadedSpec, load};
 use kubeward::wizard::{self, Options, Terminal, WizardError};
 
 use super::render::{build, report_spec, write};
-use super::{OK, OutputArgs, USAGE};
+use super::{OK, OutputArgs, USAGE, out};
+use kubeward::diag::escape;
 
 /// Exit code after Ctrl-C (128 + SIGINT), as shells report it.
 pub const INTERRUPTED: u8 = 130;
@@ -288,15 +289,18 @@ fn finish(
         );
         return USAGE;
     }
-    eprintln!("wrote {}", args.spec.display());
+    out::status(format_args!(
+        "wrote {}",
+        escape(&args.spec.display().to_string())
+    ));
     let code = write(&bundle, &out, Some(&args.spec));
     COMMITTING.store(false, Ordering::SeqCst);
     if code == OK {
-        eprintln!(
+        out::status(format_args!(
             "render it again after editing with `kubeward render -f {} -o {} --force`",
             args.spec.display(),
             args.output.display()
-        );
+        ));
     }
     code
 }

@@ -2,11 +2,14 @@
 //! findings, 2 usage, input or I/O errors.
 
 mod check;
+mod drift;
 mod flows;
 mod init;
+mod meta;
 mod onboard;
 mod out;
 mod render;
+mod style;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,13 +26,47 @@ pub const USAGE: u8 = 2;
 #[derive(Debug, Parser)]
 #[command(
     name = "kubeward",
-    version,
+    version = env!("KUBEWARD_VERSION"),
     about = "Turn a short service description into hardened Kubernetes manifests that validate themselves",
     after_help = "Examples:\n  kubeward init\n  kubeward render -f examples/minimal/kubeward.yaml -o bundle\n  kubeward check bundle/\n\nExit codes: 0 ok, 1 validation findings, 2 usage, input or I/O errors."
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Options of every command: colour and how much is said besides the data.
+#[derive(Debug, clap::Args)]
+pub struct Global {
+    /// When to colour messages: `auto` colours on a terminal unless NO_COLOR is set (CLICOLOR_FORCE forces it)
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = style::ColorWhen::Auto, global = true)]
+    pub color: style::ColorWhen,
+    /// Say less: `check` prints only warnings and errors (no info, no summary), `render`, `onboard` and `init` no `wrote ...` line
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say more: `check` also lists each exemption applied, with its reason
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+/// How much a command says besides its data and its errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+impl Global {
+    pub fn verbosity(&self) -> Verbosity {
+        match (self.quiet, self.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (false, true) => Verbosity::Verbose,
+            (false, false) => Verbosity::Normal,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -41,7 +78,7 @@ pub enum Command {
     Init(Box<init::InitArgs>),
     /// Render a spec into a hardened, validated bundle of manifests
     #[command(
-        after_help = "Examples:\n  kubeward render -f kubeward.yaml -o bundle\n  kubeward render -f kubeward.yaml -o - | kubectl apply --dry-run=server -f -\n  kubeward render -o bundle --force --templates my-templates/\n\nNothing is written unless every rendered document passes the strict schema and the rule catalogue."
+        after_help = "Examples:\n  kubeward render -f kubeward.yaml -o bundle\n  kubeward render -f kubeward.yaml -o bundle --check   # in CI: is the committed bundle up to date?\n  kubeward render -f kubeward.yaml -o - | kubectl apply --dry-run=server -f -\n  kubeward render -o bundle --force --templates my-templates/\n\nNothing is written unless every rendered document passes the strict schema and the rule catalogue."
     )]
     Render(RenderArgs),
     /// Check Kubernetes manifests (files, directories or `-` for stdin) against the rule catalogue
@@ -51,6 +88,7 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Onboard namespaces: quota, container defaults, default-deny network and RBAC, no apps
     #[command(
+        override_usage = "kubeward onboard [OPTIONS] <NAMESPACE>...\n       kubeward onboard [OPTIONS] -f <FILE>",
         after_help = "Examples:\n  kubeward onboard team-a team-b --team payments --admin group:payments-leads --reader user:alice --quota-cpu 4 --quota-memory 8Gi -o onboarding\n  kubeward onboard -f namespaces.yaml -o onboarding\n\nSubjects are `user:NAME`, `group:NAME` or `serviceaccount:NAMESPACE/NAME`."
     )]
     Onboard(Box<onboard::OnboardArgs>),
@@ -72,6 +110,19 @@ pub enum Command {
         after_help = "Examples:\n  kubeward diagram -f kubeward.yaml\n  kubeward diagram --format dot | dot -Tsvg > flows.svg"
     )]
     Diagram(flows::DiagramArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish)
+    #[command(
+        after_help = "Examples:\n  kubeward completions bash > ~/.local/share/bash-completion/completions/kubeward\n  kubeward completions zsh > \"${fpath[1]}/_kubeward\"\n  kubeward completions fish > ~/.config/fish/completions/kubeward.fish"
+    )]
+    Completions(meta::CompletionsArgs),
+    /// Print the JSON Schema of the spec file, for editors (yaml-language-server) and validators
+    #[command(
+        after_help = "Examples:\n  kubeward schema > kubeward.schema.json\n  # then, as the first line of kubeward.yaml:\n  # yaml-language-server: $schema=kubeward.schema.json"
+    )]
+    Schema,
+    /// Print the manual page (roff) on stdout
+    #[command(after_help = "Example:\n  kubeward man > kubeward.1 && man ./kubeward.1")]
+    Man,
 }
 
 #[derive(Debug, clap::Args)]
@@ -86,6 +137,12 @@ pub struct RenderArgs {
     pub file: PathBuf,
     #[command(flatten)]
     pub out: OutputArgs,
+    /// Write nothing; exit 1 with a unified diff when the output directory differs from what the spec renders (stale, edited, extra or missing files), 0 when identical
+    #[arg(long, conflicts_with_all = ["diff", "force"])]
+    pub check: bool,
+    /// Write nothing; print the unified diff between the output directory and what the spec renders
+    #[arg(long, conflicts_with = "force")]
+    pub diff: bool,
 }
 
 /// Where and how a bundle is written (shared by `render` and `onboard`).
@@ -125,6 +182,8 @@ pub fn main() -> ExitCode {
 
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> u8 {
+    style::init(cli.global.color);
+    out::set_verbosity(cli.global.verbosity());
     match cli.command {
         Command::Init(a) => init::run(&a),
         Command::Render(a) => render::run(&a),
@@ -134,5 +193,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Explain(a) => check::run_explain(&a),
         Command::Flows(a) => flows::run_flows(&a),
         Command::Diagram(a) => flows::run_diagram(&a),
+        Command::Completions(a) => meta::run_completions(&a),
+        Command::Schema => meta::run_schema(),
+        Command::Man => meta::run_man(),
     }
 }

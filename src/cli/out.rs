@@ -3,13 +3,38 @@
 
 use std::fmt::Display;
 use std::io::Write;
+use std::sync::OnceLock;
 
 use kubeward::diag::escape;
 
-/// Write `text` and a newline to stderr. A full or closed stderr is ignored (unlike
-/// `eprintln!`, which panics); `text` is printed as is, so escape input in it first.
+use super::Verbosity;
+use super::style::{Stream, paint};
+
+static VERBOSITY: OnceLock<Verbosity> = OnceLock::new();
+
+/// Set how much this run says (`-q`, `-v`); the first call wins.
+pub fn set_verbosity(v: Verbosity) {
+    let _ = VERBOSITY.set(v);
+}
+
+/// How much this run says.
+pub fn verbosity() -> Verbosity {
+    VERBOSITY.get().copied().unwrap_or(Verbosity::Normal)
+}
+
+/// Write `text` and a newline to stderr, its message labels coloured when colour is on.
+/// A full or closed stderr is ignored (unlike `eprintln!`, which panics); `text` is
+/// printed as is, so escape input in it first.
 pub fn stderr(text: impl Display) {
+    let text = paint(&text.to_string(), Stream::Stderr);
     let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+/// A progress or result message on stderr (`wrote …`), left out with `--quiet`.
+pub fn status(text: impl Display) {
+    if verbosity() != Verbosity::Quiet {
+        stderr(text);
+    }
 }
 
 /// `error: MESSAGE` and a `help:` line on stderr; `message` is escaped, since it may name

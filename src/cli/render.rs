@@ -8,10 +8,16 @@ use kubeward::output::{stream, write_bundle};
 use kubeward::render::{embedded, with_overrides};
 use kubeward::resolve::{Model, load_resolved};
 
-use super::{FINDINGS, OK, OutputArgs, RenderArgs, USAGE, out};
+use super::{FINDINGS, OK, OutputArgs, RenderArgs, USAGE, drift, out};
 
 pub fn run(args: &RenderArgs) -> u8 {
     match load_resolved(&args.file) {
+        Ok((_, resolved)) if args.check || args.diff => {
+            match build(&resolved.model, resolved.warnings, &args.out) {
+                Ok(bundle) => drift::run(&bundle, &args.file, &args.out.output, args.check),
+                Err(code) => code,
+            }
+        }
         Ok((_, resolved)) => emit(
             &resolved.model,
             resolved.warnings,
@@ -150,7 +156,7 @@ pub(super) fn write(bundle: &Bundle, args: &OutputArgs, spec_file: Option<&Path>
         .filter(|p| !bundle.resources.iter().any(|r| r == p))
         .collect();
     let dir = args.output.display().to_string();
-    out::stderr(format_args!(
+    out::status(format_args!(
         "wrote {} manifests and {} to {} ({} warning(s)); apply with `kubectl apply -k {}`",
         bundle.resources.len(),
         others.join(", "),
@@ -184,8 +190,13 @@ fn write_stream(bundle: &Bundle) -> u8 {
     }
 }
 
+/// Print the problems of a spec and the closing line; a spec file that could not be read
+/// is that one message, not a count of errors in it.
 pub(super) fn report_spec(diags: &[Diagnostic]) {
     out::stderr(render_all(diags));
+    if diags.iter().any(kubeward::spec::is_unreadable) {
+        return;
+    }
     let errors = diags.iter().filter(|d| d.is_error()).count();
     out::stderr(format_args!(
         "\nerror: the spec has {errors} error(s); nothing was written"

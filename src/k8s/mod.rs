@@ -20,7 +20,18 @@ use serde::{Deserialize, Serialize};
 
 /// A port protocol as Kubernetes spells it.
 #[derive(
-    Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash, Default, PartialOrd, Ord,
+    Debug,
+    Clone,
+    Copy,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    PartialOrd,
+    Ord,
 )]
 pub enum Protocol {
     #[default]
@@ -43,7 +54,7 @@ impl Protocol {
 }
 
 /// A port given by container-port name or by number (Kubernetes' IntOrString).
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Deserialize, Serialize, schemars::JsonSchema, PartialEq, Eq, Hash)]
 #[serde(untagged)]
 pub enum PortRef {
     Number(u32),

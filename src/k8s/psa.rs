@@ -4,7 +4,18 @@ use serde::{Deserialize, Serialize};
 
 /// A Pod Security Standards level, weakest first.
 #[derive(
-    Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash, Default,
+    Debug,
+    Clone,
+    Copy,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Level {

@@ -4,6 +4,7 @@
 //! holds an input of the run.
 
 mod atomic;
+pub mod drift;
 pub mod graph;
 mod pipeline;
 mod readme;

@@ -10,9 +10,19 @@ use crate::validate::rules::{POD_KINDS, RULES};
 /// Version of the JSON rule list format.
 pub const VERSION: u32 = 1;
 
-/// One line per rule (`id severity title`), then the built-in checks.
+/// One line per rule (`id severity title`), then the built-in checks; the columns are as
+/// wide as the longest id.
 pub fn text() -> String {
-    let line = |m: &Meta| format!("{:<28} {:<8} {}\n", m.id, m.severity.to_string(), m.title);
+    let width = RULES
+        .iter()
+        .map(|r| Meta::of(*r).id.len())
+        .chain(BUILTINS.iter().map(|m| m.id.len()))
+        .max()
+        .unwrap_or(0);
+    let line = |m: &Meta| {
+        let severity = m.severity.to_string();
+        format!("{:<width$}  {severity:<8} {}\n", m.id, m.title)
+    };
     let mut out: String = RULES.iter().map(|r| line(&Meta::of(*r))).collect();
     out.push_str("\nbuilt-in checks (always on, cannot be skipped or exempted):\n");
     out.extend(BUILTINS.iter().map(line));
@@ -142,6 +152,22 @@ pub fn explain(m: &Meta) -> String {
 mod tests {
     use super::*;
     use crate::validate::catalogue::lookup;
+
+    #[test]
+    fn text_columns_line_up_for_the_longest_id() {
+        let text = text();
+        let columns: Vec<usize> = text
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with("built-in"))
+            .map(|l| {
+                let id = l.split_whitespace().next().unwrap();
+                assert!(l[id.len()..].starts_with("  "), "{l}");
+                l[id.len()..].find(|c: char| c != ' ').unwrap() + id.len()
+            })
+            .collect();
+        assert!(columns.len() > 20, "{text}");
+        assert!(columns.iter().all(|c| *c == columns[0]), "{text}");
+    }
 
     #[test]
     fn markdown_has_a_row_and_a_section_per_rule() {

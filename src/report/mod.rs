@@ -56,7 +56,7 @@ impl Summary {
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),
             info: report.count(Severity::Info),
-            exempted: report.exempted,
+            exempted: report.exempted.iter().map(|e| e.findings).sum(),
             by_class: report.skipped.iter().fold(BTreeMap::new(), |mut m, s| {
                 *m.entry(s.class).or_default() += 1;
                 m
@@ -130,10 +130,27 @@ fn plural(n: usize, word: &str) -> String {
 /// in a note (JSON and SARIF list them all).
 pub const SHOWN_PER_RULE_AND_FILE: usize = 20;
 
+/// How much the text report says besides warnings and errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Warnings and errors only: no info, no skipped documents, no summary.
+    Quiet,
+    /// Everything found, then the summary line.
+    Normal,
+    /// Also each exemption applied, with its reason.
+    Verbose,
+}
+
 /// Human output: the findings (at most [`SHOWN_PER_RULE_AND_FILE`] per rule and file)
 /// and skipped documents in file order, a note per rule and file with findings left
 /// out, then the summary line.
 pub fn text(report: &Report, files: &[(String, String)]) -> String {
+    text_with(report, files, Detail::Normal)
+}
+
+/// [`text`], saying as much as `detail` asks.
+pub fn text_with(report: &Report, files: &[(String, String)], detail: Detail) -> String {
+    let quiet = detail == Detail::Quiet;
     let source = |name: &str| {
         files
             .iter()
@@ -142,14 +159,18 @@ pub fn text(report: &Report, files: &[(String, String)]) -> String {
     };
     let mut shown: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     let mut items: Vec<(&str, Option<_>, Diagnostic)> = Vec::new();
-    for f in &report.findings {
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| !quiet || f.severity > Severity::Info)
+    {
         let n = shown.entry((&f.file, &f.rule)).or_default();
         *n += 1;
         if *n <= SHOWN_PER_RULE_AND_FILE {
             items.push((f.file.as_str(), f.pos, f.to_diagnostic(source(&f.file))));
         }
     }
-    for s in &report.skipped {
+    for s in report.skipped.iter().filter(|_| !quiet) {
         // Custom resources and kustomize files are counted in the summary, not listed.
         if s.class != SkipClass::NotKubernetes {
             continue;
@@ -174,10 +195,36 @@ pub fn text(report: &Report, files: &[(String, String)]) -> String {
             ));
         }
     }
-    out.push_str(&totals::table(&report.findings));
-    out.push_str(&Summary::new(report, files.len()).line());
-    out.push('\n');
+    if detail == Detail::Verbose {
+        out.push_str(&exemptions(report));
+    }
+    if !quiet {
+        out.push_str(&totals::table(&report.findings));
+        out.push_str(&Summary::new(report, files.len()).line());
+        out.push('\n');
+    }
     out
+}
+
+/// One line per exemption applied: where the annotation is, the object, the rule, how
+/// many findings it dropped and its reason.
+fn exemptions(report: &Report) -> String {
+    report
+        .exempted
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{}:{}: note: {}: `{}` exempted ({}): {}\n",
+                escape(&e.file),
+                e.pos.line,
+                e.pos.col,
+                escape(&e.object),
+                escape(&e.rule),
+                plural(e.findings, "finding"),
+                escape(&e.reason)
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -146,12 +146,20 @@ pub fn parse(file: &str, text: &str) -> Result<LoadedSpec, Vec<Diagnostic>> {
     })
 }
 
+/// How the message of a spec file that cannot be read begins.
+pub const UNREADABLE: &str = "cannot read the spec";
+
+/// Whether `d` says that the spec file could not be read (rather than what is wrong in it).
+pub fn is_unreadable(d: &Diagnostic) -> bool {
+    d.pos.is_none() && d.message.starts_with(UNREADABLE)
+}
+
 /// Read and parse a spec file.
 pub fn load(path: &std::path::Path) -> Result<LoadedSpec, Vec<Diagnostic>> {
     let file = path.display().to_string();
     let text = crate::input::read_file(path).map_err(|e| {
         vec![
-            Diagnostic::error(&file, None, format!("cannot read the spec: {e}"))
+            Diagnostic::error(&file, None, format!("{UNREADABLE}: {e}"))
                 .with_help("pass the spec file with `-f FILE`; `kubeward init` writes one"),
         ]
     })?;

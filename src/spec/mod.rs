@@ -2,9 +2,12 @@
 //! loading them with the position of every node. Checking and defaults live in `resolve`.
 
 mod cluster;
+mod jsonschema;
 mod load;
 mod types;
+mod values;
 
 pub use cluster::*;
-pub use load::{ArgMap, LoadedSpec, load, parse};
+pub use jsonschema::{SCHEMA_URL, json_schema, modeline};
+pub use load::{ArgMap, LoadedSpec, UNREADABLE, is_unreadable, load, parse};
 pub use types::*;

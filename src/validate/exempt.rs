@@ -3,9 +3,11 @@
 //! without a reason, or naming no rule of the catalogue, is itself a finding
 //! (`exemption-reason`). Applied inside [`super::validate`], so `render` and `check` agree.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
-use crate::diag::Severity;
+use serde::Serialize;
+
+use crate::diag::{Pos, Severity};
 use crate::source::{Seg, format_path};
 
 use super::catalogue::{self, EXEMPTION_REASON};
@@ -19,6 +21,20 @@ pub use crate::k8s::keys::EXEMPT as ANNOTATION;
 pub struct Entry {
     pub rule: String,
     pub reason: String,
+}
+
+/// An exemption that was applied: it dropped at least one finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exemption {
+    pub file: String,
+    /// Where the annotation is.
+    pub pos: Pos,
+    /// `Kind namespace/name` of the exempted object.
+    pub object: String,
+    pub rule: String,
+    pub reason: String,
+    /// How many findings it dropped.
+    pub findings: usize,
 }
 
 /// Split an annotation value into its entries; empty entries (a trailing `;`) are ignored.
@@ -70,10 +86,10 @@ fn annotation_path() -> String {
 }
 
 /// Drop the findings exempted on their own object and add one finding per invalid entry.
-/// Returns how many findings were dropped.
-pub fn apply(docs: &[Document], findings: &mut Vec<Finding>) -> usize {
+/// Returns the exemptions that dropped findings, in input order.
+pub fn apply(docs: &[Document], findings: &mut Vec<Finding>) -> Vec<Exemption> {
     let path = annotation_path();
-    let mut exempt: BTreeSet<(String, String, String)> = BTreeSet::new();
+    let mut exempt: BTreeMap<(String, String, String), Exemption> = BTreeMap::new();
     for doc in docs {
         let Some(value) = doc
             .value
@@ -88,14 +104,32 @@ pub fn apply(docs: &[Document], findings: &mut Vec<Finding>) -> usize {
             match problem(&entry) {
                 Some(message) => findings.push(invalid(doc, &path, message)),
                 None => {
-                    exempt.insert((doc.file.clone(), doc.describe(), entry.rule));
+                    let key = (doc.file.clone(), doc.describe(), entry.rule.clone());
+                    exempt.entry(key).or_insert_with(|| Exemption {
+                        file: doc.file.clone(),
+                        pos: doc.position(&path),
+                        object: doc.describe(),
+                        rule: entry.rule,
+                        reason: entry.reason,
+                        findings: 0,
+                    });
                 }
             }
         }
     }
-    let before = findings.len();
-    findings.retain(|f| !exempt.contains(&(f.file.clone(), f.object.clone(), f.rule.clone())));
-    before - findings.len()
+    findings.retain(|f| {
+        let key = (f.file.clone(), f.object.clone(), f.rule.clone());
+        match exempt.get_mut(&key) {
+            Some(e) => {
+                e.findings += 1;
+                false
+            }
+            None => true,
+        }
+    });
+    let mut applied: Vec<Exemption> = exempt.into_values().filter(|e| e.findings > 0).collect();
+    applied.sort_by(|a, b| (&a.file, a.pos, &a.rule).cmp(&(&b.file, b.pos, &b.rule)));
+    applied
 }
 
 fn invalid(doc: &Document, path: &str, message: String) -> Finding {
@@ -154,7 +188,18 @@ mod tests {
             finding("p.yaml", "Pod p", "image-digest"),
             finding("other.yaml", "Pod p", "read-only-root-fs"),
         ];
-        assert_eq!(apply(&docs, &mut findings), 1);
+        let applied = apply(&docs, &mut findings);
+        assert_eq!(
+            applied,
+            [Exemption {
+                file: "p.yaml".into(),
+                pos: Pos::new(6, 26),
+                object: "Pod p".into(),
+                rule: "read-only-root-fs".into(),
+                reason: "writes /tmp".into(),
+                findings: 1,
+            }]
+        );
         let bad: Vec<&str> = findings
             .iter()
             .filter(|f| f.rule == EXEMPTION_REASON)

@@ -73,8 +73,8 @@ pub struct Report {
     pub documents: usize,
     /// Documents that are not Kubernetes objects kubeward knows, with the reason.
     pub skipped: Vec<Skipped>,
-    /// Findings dropped because their object exempts their rule with a reason.
-    pub exempted: usize,
+    /// Exemptions that dropped findings: the object exempts their rule with a reason.
+    pub exempted: Vec<exempt::Exemption>,
     /// Hidden directories the search of the inputs did not enter (set by the caller).
     #[serde(skip)]
     pub unsearched: Vec<String>,

@@ -8,8 +8,9 @@ use crate::spec::Spec;
 
 /// The text of `kubeward.yaml` for `spec`.
 pub fn spec_text(spec: &Spec) -> String {
-    let mut out = String::from(
-        "# kubeward spec (docs/spec-format.md); render it with `kubeward render -f <this file>`\n",
+    let mut out = format!(
+        "{}\n# kubeward spec (docs/spec-format.md); render it with `kubeward render -f <this file>`\n",
+        crate::spec::modeline()
     );
     match serde_yaml::to_value(spec) {
         Ok(Value::Mapping(m)) => mapping(&m, 0, &mut out),
