@@ -60,6 +60,10 @@ pub struct CheckArgs {
     /// Succeed when the input holds no YAML documents at all (by default that exits 1)
     #[arg(long)]
     pub allow_empty: bool,
+    /// The inputs are one cluster: objects without a namespace are compared across
+    /// directories (by default each directory, or kustomization root, is its own unit)
+    #[arg(long)]
+    pub cluster: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -90,7 +94,11 @@ pub fn run_check(args: &CheckArgs) -> u8 {
             return USAGE;
         }
     };
-    let report = validate(&files, &Options { skip });
+    let opts = Options {
+        skip,
+        cluster: args.cluster,
+    };
+    let report = validate(&files, &opts);
     let text = match args.format {
         CheckFormat::Text => report::text(&report, &files),
         CheckFormat::Json => report::json::json(&report, &files),

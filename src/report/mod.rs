@@ -145,6 +145,7 @@ mod tests {
         // tests are about.
         let opts = Options {
             skip: ["explicit-non-default-namespace".to_string()].into(),
+            ..Options::default()
         };
         (validate(&files, &opts), files)
     }

@@ -29,3 +29,4 @@ mod rules;
 mod stdout;
 mod support;
 mod terminal;
+mod units;

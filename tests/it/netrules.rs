@@ -153,6 +153,7 @@ fn skipped_rules_report_nothing() {
     let text = fixture(EVERY, "fail.no-policy.yaml");
     let opts = Options {
         skip: [EVERY, TARGETS, DNS].map(String::from).into(),
+        ..Options::default()
     };
     let report = validate(&[("t.yaml".into(), text)], &opts);
     assert!(

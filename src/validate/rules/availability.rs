@@ -3,8 +3,9 @@
 
 use serde_yaml::Value;
 
+use super::scope::Scope;
 use super::select::{
-    Labels, has_namespace, is_empty_selector, items, ns, of_kind, pod_labels, selects, workloads,
+    Labels, has_namespace, is_empty_selector, items, ns, of_kind, pod_labels, selected, selects,
 };
 use super::{Hit, get, pod_spec, rule};
 use crate::validate::Document;
@@ -19,7 +20,7 @@ fn replicas(doc: &Document) -> i64 {
 }
 
 /// Whether a HorizontalPodAutoscaler of the bundle scales `doc`.
-fn autoscaled(doc: &Document, all: &[Document]) -> bool {
+fn autoscaled(doc: &Document, all: &Scope) -> bool {
     of_kind(all, "HorizontalPodAutoscaler", ns(doc)).any(|h| {
         let target =
             |f: &str| get(&h.value, &format!("spec.scaleTargetRef.{f}")).and_then(Value::as_str);
@@ -28,7 +29,7 @@ fn autoscaled(doc: &Document, all: &[Document]) -> bool {
 }
 
 /// Whether the workload runs (or may run) more than one pod.
-fn multi(doc: &Document, all: &[Document]) -> bool {
+fn multi(doc: &Document, all: &Scope) -> bool {
     replicas(doc) >= 2 || autoscaled(doc, all)
 }
 
@@ -87,16 +88,17 @@ rule!(PdbExists {
 });
 
 /// Workloads of the bundle that a PDB's selector covers.
-fn covered_workloads<'a>(pdb: &'a Document, all: &'a [Document]) -> Vec<&'a Document> {
+fn covered_workloads<'a>(pdb: &'a Document, all: &Scope<'a>) -> Vec<&'a Document> {
     let Some(sel) = get(&pdb.value, "spec.selector") else {
         return Vec::new();
     };
-    workloads(all, ns(pdb))
-        .filter(|w| REPLICATED.contains(&w.kind()) && selects(sel, &pod_labels(w)))
+    selected(all, ns(pdb), sel)
+        .into_iter()
+        .filter(|w| REPLICATED.contains(&w.kind()))
         .collect()
 }
 
-fn budget_problem(pdb: &Document, all: &[Document]) -> Option<Hit> {
+fn budget_problem(pdb: &Document, all: &Scope) -> Option<Hit> {
     let spec = pdb.value.get("spec")?;
     match (spec.get("minAvailable"), spec.get("maxUnavailable")) {
         (None, None) => Some(Hit::new(
