@@ -54,6 +54,7 @@ impl InputError {
 pub fn collect(paths: &[PathBuf], stdin: impl Read) -> Result<Vec<(String, String)>, InputError> {
     let mut stdin = Some(stdin);
     let mut out: Vec<(String, String)> = Vec::new();
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for path in paths {
         if path.as_os_str() == "-" {
             let reader = stdin.take().ok_or(InputError::StdinTwice)?;
@@ -63,7 +64,7 @@ pub fn collect(paths: &[PathBuf], stdin: impl Read) -> Result<Vec<(String, Strin
         }
         for file in expand(path)? {
             let name = display(&file);
-            if out.iter().any(|(n, _)| *n == name) {
+            if !seen.insert(name.clone()) {
                 continue;
             }
             let text = read_file(&file).map_err(|e| read_error(&file, e))?;

@@ -207,18 +207,24 @@ pub fn run(
     unit: &dyn Fn(&Document) -> Option<String>,
 ) -> Vec<Finding> {
     let index = Index::new(docs, unit);
+    // The rules of each kind, chosen once per kind rather than once per document.
+    let mut by_kind: std::collections::HashMap<&str, Vec<&dyn Rule>> = Default::default();
     let mut out = Vec::new();
     for (i, doc) in docs.iter().enumerate() {
-        check_one(doc, &index.scope(i), opts, &mut out);
+        let rules = by_kind.entry(doc.kind()).or_insert_with(|| {
+            RULES
+                .iter()
+                .copied()
+                .filter(|r| r.kinds().contains(&doc.kind()) && !opts.skip.contains(r.id()))
+                .collect()
+        });
+        check_one(doc, &index.scope(i), rules, &mut out);
     }
     out
 }
 
-fn check_one(doc: &Document, all: &Scope, opts: &Options, out: &mut Vec<Finding>) {
-    for rule in RULES
-        .iter()
-        .filter(|r| r.kinds().contains(&doc.kind()) && !opts.skip.contains(r.id()))
-    {
+fn check_one(doc: &Document, all: &Scope, rules: &[&dyn Rule], out: &mut Vec<Finding>) {
+    for rule in rules {
         for hit in rule.check(doc, all) {
             out.push(Finding {
                 rule: rule.id().into(),
