@@ -173,11 +173,17 @@ pub fn is_known(api: &str, kind: &str) -> bool {
     KINDS.iter().any(|(a, k, _)| *a == api && *k == kind)
 }
 
-type Check = fn(serde_yaml::Deserializer<'_>) -> Result<Vec<String>, serde_yaml::Error>;
+/// The typed check of a kind, from the document's text (exact error positions) or from
+/// its already parsed value (no second parse of the text).
+#[derive(Clone, Copy)]
+struct Check {
+    text: fn(serde_yaml::Deserializer<'_>) -> Result<Vec<String>, serde_yaml::Error>,
+    value: fn(&serde_yaml::Value) -> Result<Vec<String>, serde_yaml::Error>,
+}
 
 macro_rules! kinds {
     ($($api:literal $kind:literal => $ty:ty),* $(,)?) => {
-        &[$(($api, $kind, typed::<$ty> as Check)),*]
+        &[$(($api, $kind, Check { text: typed::<$ty>, value: typed_value::<$ty> })),*]
     };
 }
 
@@ -221,6 +227,14 @@ fn typed<T: DeserializeOwned>(
     Ok(unknown)
 }
 
+fn typed_value<T: DeserializeOwned>(
+    v: &serde_yaml::Value,
+) -> Result<Vec<String>, serde_yaml::Error> {
+    let mut unknown = Vec::new();
+    let _: T = serde_ignored::deserialize(v, |p| unknown.push(ignored_path(&p)))?;
+    Ok(unknown)
+}
+
 /// `serde_ignored`'s path without its `Option`/newtype steps, in our path format.
 fn ignored_path(p: &serde_ignored::Path<'_>) -> String {
     fn walk(p: &serde_ignored::Path<'_>, out: &mut Vec<Seg>) {
@@ -248,13 +262,57 @@ fn ignored_path(p: &serde_ignored::Path<'_>) -> String {
 /// Check every document of one file's text. `docs` are that text's parsed documents
 /// (from [`super::document::parse_documents`]); the result is one list per document.
 pub fn check_text(text: &str, docs: &[Document]) -> Vec<Vec<SchemaError>> {
+    // Each document is checked from its parsed value first: no second parse of the text.
+    // Only when some document fails that way is the text read again, for the exact
+    // message and position of the error (a value also refuses what the text reader
+    // accepts, such as a plain number where a string is expected).
     let mut out: Vec<Vec<SchemaError>> = vec![Vec::new(); docs.len()];
+    let mut again = Vec::new();
+    for (slot, doc) in docs.iter().enumerate() {
+        let Some(check) = check_of(doc) else { continue };
+        match (check.value)(&doc.value) {
+            Ok(unknown) => {
+                out[slot].extend(unknown_fields(doc, unknown));
+                out[slot].extend(required(doc));
+            }
+            Err(_) => again.push(slot),
+        }
+    }
+    if !again.is_empty() {
+        check_again(text, docs, &again, &mut out);
+    }
+    out
+}
+
+fn check_of(doc: &Document) -> Option<Check> {
+    KINDS
+        .iter()
+        .find(|(a, k, _)| *a == doc.api_version() && *k == doc.kind())
+        .map(|(_, _, c)| *c)
+}
+
+fn unknown_fields(doc: &Document, unknown: Vec<String>) -> impl Iterator<Item = SchemaError> + '_ {
+    unknown.into_iter().map(|path| SchemaError {
+        pos: Some(doc.key_position(&path)),
+        message: format!(
+            "unknown field `{}`",
+            path.rsplit(['.', '['])
+                .next()
+                .unwrap_or(&path)
+                .trim_end_matches(']')
+        ),
+        path,
+    })
+}
+
+/// Check the documents at `slots` of `docs` from the text.
+fn check_again(text: &str, docs: &[Document], slots: &[usize], out: &mut [Vec<SchemaError>]) {
     // `docs` are in file order: look each index up by binary search, not a scan per
     // document (a scan made 100,000 documents take minutes).
     // After a syntax error serde_yaml's document iterator may never end: stop after the
     // last document the parser found (the fuzzer's `# \x01` hung here).
-    let Some(last) = docs.last().map(|d| d.index) else {
-        return out;
+    let Some(last) = slots.last().map(|&s| docs[s].index) else {
+        return;
     };
     for (i, de) in serde_yaml::Deserializer::from_str(text).enumerate() {
         if i > last {
@@ -263,30 +321,17 @@ pub fn check_text(text: &str, docs: &[Document]) -> Vec<Vec<SchemaError>> {
         let Ok(slot) = docs.binary_search_by_key(&i, |d| d.index) else {
             continue;
         };
-        let doc = &docs[slot];
-        let Some((_, _, check)) = KINDS
-            .iter()
-            .find(|(a, k, _)| *a == doc.api_version() && *k == doc.kind())
-        else {
+        if slots.binary_search(&slot).is_err() {
             continue;
-        };
-        match check(de) {
-            Ok(unknown) => out[slot].extend(unknown.into_iter().map(|path| SchemaError {
-                pos: Some(doc.key_position(&path)),
-                message: format!(
-                        "unknown field `{}`",
-                        path.rsplit(['.', '['])
-                            .next()
-                            .unwrap_or(&path)
-                            .trim_end_matches(']')
-                    ),
-                path,
-            })),
+        }
+        let doc = &docs[slot];
+        let Some(check) = check_of(doc) else { continue };
+        match (check.text)(de) {
+            Ok(unknown) => out[slot].extend(unknown_fields(doc, unknown)),
             Err(e) => out[slot].push(type_error(text, &e)),
         }
         out[slot].extend(required(doc));
     }
-    out
 }
 
 fn type_error(text: &str, e: &serde_yaml::Error) -> SchemaError {
@@ -459,6 +504,18 @@ mod tests {
                 "spec.template.spec.containers[0].name"
             ]
         );
+    }
+
+    #[test]
+    fn what_the_parsed_value_refuses_is_read_again_from_the_text() {
+        // A plain number as a quantity: the value reader refuses it, the text reader
+        // (as before) accepts it; a type error in the second document keeps its position.
+        let text = "apiVersion: v1\nkind: LimitRange\nmetadata:\n  name: a\nspec:\n  limits:\n    - type: Container\n      max: {cpu: 2}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: a\nspec:\n  replicas: \"2\"\n";
+        let docs = parse_documents("f.yaml", text).unwrap();
+        let e = check_text(text, &docs);
+        assert!(e[0].is_empty(), "{:?}", e[0]);
+        assert_eq!(e[1][0].path, "spec.replicas");
+        assert_eq!(e[1][0].pos, Some(Pos::new(15, 13)));
     }
 
     #[test]
