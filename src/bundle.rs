@@ -78,7 +78,13 @@ pub fn render(
         .collect();
     let mut files: Vec<(String, String)> = rendered.into_iter().map(|r| (r.path, r.text)).collect();
     check_generated(model, &files, &origins)?;
-    let (report, docs) = validate::validate_documents(&manifests, &validate::Options::default());
+    let (report, docs) = validate::validate_documents(
+        &manifests,
+        &validate::Options {
+            cluster: true,
+            ..validate::Options::default()
+        },
+    );
     if report.count(Severity::Error) > 0 {
         let findings = report
             .findings

@@ -70,6 +70,10 @@ pub struct CheckArgs {
     /// or `charts/*/templates` (repeatable)
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    /// The inputs are one cluster: objects without a namespace are compared across
+    /// directories (by default each directory, or kustomization root, is its own unit)
+    #[arg(long)]
+    pub cluster: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -121,7 +125,14 @@ pub fn run_check(args: &CheckArgs) -> u8 {
         }
     };
     let files = &inputs.files;
-    let mut report = validate(files, &Options { skip, registries });
+    let mut report = validate(
+        files,
+        &Options {
+            skip,
+            registries,
+            cluster: args.cluster,
+        },
+    );
     report.add_unreadable(&inputs.unreadable);
     report.unsearched = inputs.hidden.clone();
     report.excluded = inputs.excluded;

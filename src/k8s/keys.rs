@@ -41,12 +41,15 @@ pub fn controller_labels(kind: &str) -> &'static [&'static str] {
 
 /// Whether the controller of `kind` adds the label `key` to its pods.
 pub fn added_by_controller(kind: &str, key: &str) -> bool {
-    controller_labels(kind)
-        .iter()
-        .any(|k| match k.strip_suffix('/') {
-            Some(_) => key.len() > k.len() && key.starts_with(k),
-            None => *k == key,
-        })
+    controller_labels(kind).iter().any(|k| key_matches(k, key))
+}
+
+/// Whether `key` is the key `pattern`, or has the prefix `pattern` ending in `/`.
+fn key_matches(pattern: &str, key: &str) -> bool {
+    match pattern.strip_suffix('/') {
+        Some(_) => key.len() > pattern.len() && key.starts_with(pattern),
+        None => pattern == key,
+    }
 }
 
 /// Whether some controller adds the label `key` to its pods.
@@ -54,6 +57,28 @@ pub fn controller_added(key: &str) -> bool {
     ["Deployment", "StatefulSet", "DaemonSet", "Job"]
         .iter()
         .any(|kind| added_by_controller(kind, key))
+}
+
+/// Labels that operators put on the pods they create for a custom resource (the
+/// workload itself is not among the manifests): Prometheus Operator, Strimzi,
+/// CloudNativePG, Crunchy Postgres, Elastic ECK, the Zalando Postgres Operator. A key
+/// ending in `/` stands for every key with that prefix. A selector on one of them is
+/// not taken to "select nothing".
+pub const OPERATOR_LABELS: &[&str] = &[
+    "operator.prometheus.io/",
+    "prometheus",
+    "alertmanager",
+    "strimzi.io/",
+    "cnpg.io/",
+    "postgres-operator.crunchydata.com/",
+    "elasticsearch.k8s.elastic.co/",
+    "kibana.k8s.elastic.co/",
+    "spilo-role",
+];
+
+/// Whether `key` is one of the [`OPERATOR_LABELS`].
+pub fn operator_label(key: &str) -> bool {
+    OPERATOR_LABELS.iter().any(|k| key_matches(k, key))
 }
 
 #[cfg(test)]
@@ -68,6 +93,8 @@ mod tests {
         assert!(added_by_controller("CronJob", "job-name"));
         assert!(!added_by_controller("Job", "batch.kubernetes.io/"));
         assert!(!added_by_controller("Pod", "pod-template-hash"));
+        assert!(operator_label("operator.prometheus.io/name") && operator_label("prometheus"));
+        assert!(!operator_label("operator.prometheus.io/") && !operator_label("app"));
         assert!(controller_added("statefulset.kubernetes.io/pod-name"));
         assert!(!controller_added("app"));
     }

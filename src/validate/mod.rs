@@ -8,6 +8,7 @@ pub mod netpol;
 mod reading;
 pub mod rules;
 pub mod schema;
+pub mod unit;
 pub mod versions;
 
 pub mod catalogue;
@@ -229,6 +230,9 @@ pub struct Options {
     /// Image registry prefixes (as [`crate::k8s::image::registry_prefix`] returns them)
     /// every image must start with; empty: any registry (`image-registry-allowed`).
     pub registries: Vec<String>,
+    /// The inputs are one cluster: objects without a namespace share one `default`
+    /// namespace, whatever directory they come from (see [`unit`]).
+    pub cluster: bool,
 }
 
 /// Validate a set of files (name, text) as one bundle.
@@ -264,7 +268,7 @@ pub fn validate_documents(files: &[(String, String)], opts: &Options) -> (Report
             }
         }
     }
-    report.findings.extend(rules::run(&docs, opts));
+    cross_checks(files, opts, &mut docs, &mut report.findings);
     report.exempted = exempt::apply(&docs, &mut report.findings);
     report
         .findings
@@ -288,4 +292,28 @@ fn drop_repeats(findings: &mut Vec<Finding>) {
             f.message.clone(),
         ))
     });
+}
+
+/// The rules, the whole-input NetworkPolicy rules included, over the checked documents.
+/// Unless the input is one cluster, namespace-less objects are checked within their unit:
+/// `docs` is reordered (stably) so that each unit's are one slice for the NetworkPolicy
+/// evaluation, after the objects that name their namespace.
+fn cross_checks(
+    files: &[(String, String)],
+    opts: &Options,
+    docs: &mut [Document],
+    out: &mut Vec<Finding>,
+) {
+    let units = unit::Units::new(files.iter().map(|(n, _)| n.as_str()), opts.cluster);
+    let unit_of = |d: &Document| units.of(&d.file);
+    let part = |d: &Document| rules::scope::is_local(d).then(|| unit_of(d)).flatten();
+    docs.sort_by_cached_key(|d| part(d));
+    let mut start = 0;
+    while start < docs.len() {
+        let key = part(&docs[start]);
+        let len = docs[start..].iter().take_while(|d| part(d) == key).count();
+        out.extend(netpol::lint::run(&docs[start..start + len], &opts.skip));
+        start += len;
+    }
+    out.extend(rules::run(docs, opts, &unit_of));
 }

@@ -37,3 +37,4 @@ mod schema;
 mod stdout;
 mod support;
 mod terminal;
+mod units;

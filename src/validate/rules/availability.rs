@@ -4,9 +4,10 @@
 use serde_yaml::Value;
 
 use super::autoscaling::hpa_min;
+use super::scope::Scope;
 use super::select::{
     Labels, autoscaler_of, has_namespace, is_empty_selector, items, ns, of_kind, pod_labels,
-    selects, workloads,
+    selected, selects,
 };
 use super::{Hit, get, pod_spec, rule};
 use crate::validate::Document;
@@ -22,17 +23,17 @@ fn replicas(doc: &Document) -> i64 {
 
 /// The fewest pods the workload may run: the minimum of its autoscaler when one scales
 /// it (the HPA overrides `spec.replicas`), else `spec.replicas`.
-fn fewest_pods(doc: &Document, all: &[Document]) -> i64 {
+fn fewest_pods(doc: &Document, all: &Scope) -> i64 {
     autoscaler_of(doc, all).map_or_else(|| replicas(doc), hpa_min)
 }
 
 /// Whether a HorizontalPodAutoscaler of the bundle scales `doc`.
-fn autoscaled(doc: &Document, all: &[Document]) -> bool {
+fn autoscaled(doc: &Document, all: &Scope) -> bool {
     autoscaler_of(doc, all).is_some()
 }
 
 /// Whether the workload runs (or may run) more than one pod.
-fn multi(doc: &Document, all: &[Document]) -> bool {
+fn multi(doc: &Document, all: &Scope) -> bool {
     replicas(doc) >= 2 || autoscaled(doc, all)
 }
 
@@ -92,16 +93,17 @@ rule!(PdbExists {
 });
 
 /// Workloads of the bundle that a PDB's selector covers.
-fn covered_workloads<'a>(pdb: &'a Document, all: &'a [Document]) -> Vec<&'a Document> {
+fn covered_workloads<'a>(pdb: &'a Document, all: &Scope<'a>) -> Vec<&'a Document> {
     let Some(sel) = get(&pdb.value, "spec.selector") else {
         return Vec::new();
     };
-    workloads(all, ns(pdb))
-        .filter(|w| REPLICATED.contains(&w.kind()) && selects(sel, &pod_labels(w)))
+    selected(all, ns(pdb), sel)
+        .into_iter()
+        .filter(|w| REPLICATED.contains(&w.kind()))
         .collect()
 }
 
-fn budget_problem(pdb: &Document, all: &[Document]) -> Option<Hit> {
+fn budget_problem(pdb: &Document, all: &Scope) -> Option<Hit> {
     let spec = pdb.value.get("spec")?;
     match (spec.get("minAvailable"), spec.get("maxUnavailable")) {
         (None, None) => Some(Hit::new(

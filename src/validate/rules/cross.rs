@@ -3,12 +3,13 @@
 
 use serde_yaml::Value;
 
-use super::select::{has_namespace, map_selects, ns, pod_labels, selects, string_map, workloads};
+use super::scope::Scope;
+use super::select::{has_namespace, map_selected, ns, selected, string_map, workloads};
 use super::{Hit, containers, get, pod_spec, rule};
 use crate::validate::Document;
 
 /// Whether the namespace of `doc` is judged: its Namespace object or a workload is here.
-fn in_scope(doc: &Document, all: &[Document]) -> bool {
+fn in_scope(doc: &Document, all: &Scope) -> bool {
     has_namespace(all, ns(doc)) || workloads(all, ns(doc)).next().is_some()
 }
 
@@ -27,7 +28,7 @@ rule!(PdbTargetsPods {
         let Some(selector) = get(&doc.value, "spec.selector") else {
             return Vec::new();
         };
-        let found = workloads(all, ns(doc)).any(|w| selects(selector, &pod_labels(w)));
+        let found = !selected(all, ns(doc), selector).is_empty();
         (in_scope(doc, all) && !found)
             .then(|| {
                 Hit::new(
@@ -73,9 +74,7 @@ rule!(ServiceTargetPortExists {
         if selector.is_empty() {
             return Vec::new();
         }
-        let pods: Vec<&Document> = workloads(all, ns(doc))
-            .filter(|w| map_selects(&selector, &pod_labels(w)))
-            .collect();
+        let pods = map_selected(all, ns(doc), &selector);
         if pods.is_empty() {
             return Vec::new();
         }

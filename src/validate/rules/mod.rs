@@ -25,6 +25,7 @@ mod rbac_write;
 mod refs;
 mod registry;
 mod scheduling;
+pub(crate) mod scope;
 pub(crate) mod select;
 mod service;
 mod workload;
@@ -34,6 +35,8 @@ use serde_yaml::Value;
 use crate::diag::Severity;
 
 use super::{Document, Finding, Options};
+
+pub use scope::{Index, Scope};
 
 /// A hardening rule. Ids are hand-written, stable and kebab-case: users' exemptions name them.
 pub trait Rule: Sync {
@@ -46,8 +49,8 @@ pub trait Rule: Sync {
     fn fix(&self) -> &'static str;
     /// PSS control, checkov id, CIS item…
     fn references(&self) -> &'static [&'static str];
-    /// Problems of `doc`, seen with every document of the bundle in `all`.
-    fn check(&self, doc: &Document, all: &[Document]) -> Vec<Hit>;
+    /// Problems of `doc`, seen with the documents of its scope (its namespace) in `all`.
+    fn check(&self, doc: &Document, all: &Scope) -> Vec<Hit>;
 }
 
 /// One problem a rule found: where (a path in the document) and what.
@@ -83,8 +86,8 @@ macro_rules! rule {
             fn rationale(&self) -> &'static str { $rationale }
             fn fix(&self) -> &'static str { $fix }
             fn references(&self) -> &'static [&'static str] { &[$($r),*] }
-            fn check(&self, doc: &$crate::validate::Document, all: &[$crate::validate::Document]) -> Vec<$crate::validate::rules::Hit> {
-                let f: fn(&$crate::validate::Document, &[$crate::validate::Document]) -> Vec<$crate::validate::rules::Hit> = $check;
+            fn check(&self, doc: &$crate::validate::Document, all: &$crate::validate::rules::Scope) -> Vec<$crate::validate::rules::Hit> {
+                let f: fn(&$crate::validate::Document, &$crate::validate::rules::Scope) -> Vec<$crate::validate::rules::Hit> = $check;
                 f(doc, all)
             }
         }
@@ -230,63 +233,49 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|r| r.id() == id)
 }
 
-/// The namespace a document belongs to for the cross-object rules: its own namespace,
-/// the name of a Namespace object, or `None` for other cluster-scoped objects.
-fn group_of(doc: &Document) -> Option<String> {
-    match (doc.kind(), doc.namespace()) {
-        ("Namespace", _) => Some(doc.name().to_string()),
-        (kind, None) if crate::validate::schema::CLUSTER_SCOPED.contains(&kind) => None,
-        (_, ns) => Some(ns.unwrap_or("default").to_string()),
-    }
-}
-
-/// Cluster-scoped kinds that namespaced objects refer to by name (a binding's
-/// ClusterRole, a pod's PriorityClass): every namespace's rules see them.
-const REFERENCED_CLUSTER_KINDS: &[&str] = &["ClusterRole", "PriorityClass"];
-
 /// Run every rule that is not skipped over every document.
 ///
-/// Cross-object rules only look within a namespace (plus ClusterRoles and
-/// PriorityClasses, which namespaced objects refer to), so each document is checked against its own namespace's documents: the
-/// cost grows with the largest namespace, not with the square of the bundle. The rules
-/// that need the whole input (Namespaces of other namespaces) run once, in
-/// [`super::netpol::lint`].
-pub fn run(docs: &[Document], opts: &Options) -> Vec<Finding> {
-    let mut groups: std::collections::BTreeMap<Option<String>, Vec<&Document>> = Default::default();
-    for doc in docs {
-        groups.entry(group_of(doc)).or_default().push(doc);
-    }
-    let cluster_refs: Vec<&Document> = docs
-        .iter()
-        .filter(|d| REFERENCED_CLUSTER_KINDS.contains(&d.kind()))
-        .collect();
-    let mut out = super::netpol::lint::run(docs, &opts.skip);
-    for (group, members) in &groups {
-        let scope: Vec<Document> = match group {
-            Some(_) => members
+/// Cross-object rules look only within the checked object's group (its namespace, see
+/// [`scope`]), through an index built once, so the cost grows with the input and the
+/// size of the answers, not with the square of a namespace. The rules that need the
+/// whole input (Namespaces of other namespaces) run once, in [`super::netpol::lint`].
+/// `unit` names the unit of a namespace-less object (`None`: the input is one cluster).
+pub fn run(
+    docs: &[Document],
+    opts: &Options,
+    unit: &dyn Fn(&Document) -> Option<String>,
+) -> Vec<Finding> {
+    let index = Index::new(docs, unit);
+    // The rules of each kind, chosen once per kind rather than once per document.
+    let mut by_kind: std::collections::HashMap<&str, Vec<&dyn Rule>> = Default::default();
+    let mut out = Vec::new();
+    for (i, doc) in docs.iter().enumerate() {
+        let rules = by_kind.entry(doc.kind()).or_insert_with(|| {
+            RULES
                 .iter()
-                .chain(&cluster_refs)
-                .map(|d| (*d).clone())
-                .collect(),
-            None => Vec::new(),
-        };
-        let all = if group.is_some() { &scope[..] } else { docs };
-        for doc in members {
-            check_one(doc, all, opts, &mut out);
-        }
+                .copied()
+                .filter(|r| r.kinds().contains(&doc.kind()) && !opts.skip.contains(r.id()))
+                .collect()
+        });
+        check_one(doc, &index.scope(i), rules, opts, &mut out);
     }
     out
 }
 
-fn check_one(doc: &Document, all: &[Document], opts: &Options, out: &mut Vec<Finding>) {
-    for rule in RULES
-        .iter()
-        .filter(|r| r.kinds().contains(&doc.kind()) && !opts.skip.contains(r.id()))
-    {
-        let mut hits = rule.check(doc, all);
-        if rule.id() == registry::ImageRegistryAllowed.id() {
-            hits = registry::hits(doc, &opts.registries);
-        }
+fn check_one(
+    doc: &Document,
+    all: &Scope,
+    rules: &[&dyn Rule],
+    opts: &Options,
+    out: &mut Vec<Finding>,
+) {
+    for rule in rules {
+        // The registry allow-list is the run's option, which the rule's check cannot see.
+        let hits = if rule.id() == registry::ImageRegistryAllowed.id() {
+            registry::hits(doc, &opts.registries)
+        } else {
+            rule.check(doc, all)
+        };
         for hit in hits {
             out.push(Finding {
                 rule: rule.id().into(),

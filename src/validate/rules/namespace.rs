@@ -84,8 +84,8 @@ rule!(NamespacePsaFitsPods {
     refs: ["PSS baseline", "PSS restricted", "CIS 5.2.1"],
     check: |doc, all| {
         let Some(level) = all
-            .iter()
-            .find(|d| d.kind() == "Namespace" && d.name() == ns(doc))
+            .of_kind("Namespace")
+            .find(|d| d.name() == ns(doc))
             .and_then(enforced)
         else {
             return Vec::new();

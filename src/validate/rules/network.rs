@@ -5,9 +5,9 @@
 use crate::k8s::kind::POLICIES_AND_PODS;
 use serde_yaml::Value;
 
+use super::scope::Scope;
 use super::select::{is_empty_selector, items, of_kind, strings};
 use super::{Hit, POD_KINDS, get, rule};
-use crate::validate::Document;
 
 /// The directions (ingress, egress) a policy isolates its pods in.
 fn directions(np: &Value) -> (bool, bool) {
@@ -31,7 +31,7 @@ fn no_rules(np: &Value, key: &str) -> bool {
 }
 
 /// Whether namespace `name` has a select-all policy with no rules in each direction.
-fn default_deny(all: &[Document], name: &str) -> (bool, bool) {
+fn default_deny(all: &Scope, name: &str) -> (bool, bool) {
     of_kind(all, "NetworkPolicy", name)
         .filter(|p| selector(&p.value).is_some_and(is_empty_selector))
         .fold((false, false), |(i, e), p| {

@@ -4,6 +4,8 @@
 
 use serde_yaml::Value;
 
+use super::scope::Scope;
+use super::select::of_kind;
 use super::{Hit, get, pod_spec, rule};
 use crate::k8s::quantity::{format_milli, parse_milli};
 use crate::validate::Document;
@@ -44,9 +46,9 @@ fn pods_at_peak(doc: &Document) -> u128 {
 }
 
 /// The LimitRange `Container` default (`default` or `defaultRequest`) for `res` in `ns`.
-fn limitrange_default(all: &[Document], ns: &str, field: &str, res: &str) -> Option<u128> {
-    all.iter()
-        .filter(|d| d.kind() == "LimitRange" && d.namespace() == Some(ns))
+fn limitrange_default(all: &Scope, ns: &str, field: &str, res: &str) -> Option<u128> {
+    of_kind(all, "LimitRange", ns)
+        .filter(|d| d.namespace() == Some(ns))
         .flat_map(|d| {
             get(&d.value, "spec.limits")
                 .and_then(Value::as_sequence)
@@ -66,7 +68,7 @@ fn quantity(v: &Value) -> Option<u128> {
 }
 
 /// What one pod of `doc` asks for: `kind` is `requests` or `limits`.
-fn per_pod(doc: &Document, all: &[Document], kind: &str, res: &str) -> u128 {
+fn per_pod(doc: &Document, all: &Scope, kind: &str, res: &str) -> u128 {
     let Some((_, pod)) = pod_spec(doc) else {
         return 0;
     };
@@ -94,12 +96,12 @@ fn per_pod(doc: &Document, all: &[Document], kind: &str, res: &str) -> u128 {
     sum.max(init)
 }
 
-fn check(doc: &Document, all: &[Document]) -> Vec<Hit> {
+fn check(doc: &Document, all: &Scope) -> Vec<Hit> {
     let Some(ns) = doc.namespace() else {
         return Vec::new();
     };
     let workloads: Vec<&Document> = all
-        .iter()
+        .workloads()
         .filter(|d| d.namespace() == Some(ns) && pods_at_peak(d) > 0 && pod_spec(d).is_some())
         .collect();
     let mut hits = Vec::new();

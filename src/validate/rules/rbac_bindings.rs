@@ -3,6 +3,7 @@
 
 use serde_yaml::Value;
 
+use super::scope::Scope;
 use super::select::{items, ns, strings};
 use super::{Hit, rule};
 use crate::k8s::rbac::BROAD_BUILTIN_ROLES;
@@ -22,12 +23,11 @@ fn full_wildcard(rule: &Value) -> bool {
 }
 
 /// The role a binding refers to, when it is in the bundle.
-fn role_of<'a>(binding: &Document, all: &'a [Document]) -> Option<&'a Document> {
+fn role_of<'a>(binding: &Document, all: &Scope<'a>) -> Option<&'a Document> {
     let r = binding.value.get("roleRef")?;
     let (kind, name) = (text(r, "kind"), text(r, "name"));
-    all.iter().find(|d| {
-        d.kind() == kind && d.name() == name && (kind == "ClusterRole" || ns(d) == ns(binding))
-    })
+    all.of_kind(kind)
+        .find(|d| d.name() == name && (kind == "ClusterRole" || ns(d) == ns(binding)))
 }
 
 rule!(RbacNoClusterAdmin {

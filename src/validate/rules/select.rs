@@ -5,9 +5,13 @@ use std::collections::BTreeMap;
 
 use serde_yaml::Value;
 
-use super::{POD_KINDS, get, pod_spec};
+use super::{get, pod_spec};
+use crate::k8s::keys;
 use crate::validate::Document;
+use crate::validate::netpol::selector::Selector;
 use crate::validate::schema::CLUSTER_SCOPED;
+
+pub use super::scope::Scope;
 
 /// Labels as a sorted map of the string entries of a mapping.
 pub type Labels = BTreeMap<String, String>;
@@ -19,63 +23,90 @@ pub fn ns(doc: &Document) -> &str {
 
 /// Whether the bundle holds the Namespace object `name`: the scope of the rules that
 /// need to see a whole namespace (a lone workload file does not have one).
-pub fn has_namespace(all: &[Document], name: &str) -> bool {
-    all.iter()
-        .any(|d| d.kind() == "Namespace" && d.name() == name)
+pub fn has_namespace(all: &Scope, name: &str) -> bool {
+    all.of_kind("Namespace").any(|d| d.name() == name)
 }
 
 /// Documents of `kind` in namespace `name`.
 pub fn of_kind<'a>(
-    all: &'a [Document],
+    all: &Scope<'a>,
     kind: &'a str,
     name: &'a str,
 ) -> impl Iterator<Item = &'a Document> + 'a {
-    all.iter()
-        .filter(move |d| d.kind() == kind && ns(d) == name)
+    all.of_kind(kind).filter(move |d| ns(d) == name)
 }
 
 /// The object of `kind` named `name` in namespace `namespace` (any namespace for
 /// cluster-scoped kinds, which have none).
-pub fn find<'a>(
-    all: &'a [Document],
-    kind: &str,
-    namespace: &str,
-    name: &str,
-) -> Option<&'a Document> {
-    all.iter().find(|d| {
-        d.kind() == kind
-            && d.name() == name
-            && ((d.namespace().is_none() && CLUSTER_SCOPED.contains(&kind)) || ns(d) == namespace)
-    })
+pub fn find<'a>(all: &Scope<'a>, kind: &str, namespace: &str, name: &str) -> Option<&'a Document> {
+    let cluster = CLUSTER_SCOPED.contains(&kind);
+    all.of_kind(kind)
+        .find(|d| d.name() == name && ((d.namespace().is_none() && cluster) || ns(d) == namespace))
 }
 
 /// Whether the bundle holds any object of `kind` in namespace `namespace`: the scope of
 /// the rules that judge references to that kind (a lone file cannot show them).
-pub fn has_kind(all: &[Document], kind: &str, namespace: &str) -> bool {
-    of_kind(all, kind, namespace).next().is_some()
+pub fn has_kind(all: &Scope, kind: &str, namespace: &str) -> bool {
+    all.of_kind(kind).any(|d| ns(d) == namespace)
 }
 
-/// Whether the bundle holds any object of a cluster-scoped `kind`.
-pub fn has_cluster_kind(all: &[Document], kind: &str) -> bool {
-    all.iter().any(|d| d.kind() == kind)
+/// Whether the rule's scope holds any object of a cluster-scoped `kind` (one of
+/// [`super::scope::REFERENCED_CLUSTER_KINDS`] for a namespaced object).
+pub fn has_cluster_kind(all: &Scope, kind: &str) -> bool {
+    all.of_kind(kind).next().is_some()
 }
 
 /// The HorizontalPodAutoscaler of the bundle that scales `doc`, if any.
-pub fn autoscaler_of<'a>(doc: &Document, all: &'a [Document]) -> Option<&'a Document> {
-    all.iter().find(|h| {
-        if h.kind() != "HorizontalPodAutoscaler" || ns(h) != ns(doc) {
-            return false;
-        }
+pub fn autoscaler_of<'a>(doc: &Document, all: &Scope<'a>) -> Option<&'a Document> {
+    all.of_kind("HorizontalPodAutoscaler").find(|h| {
         let target =
             |f: &str| get(&h.value, &format!("spec.scaleTargetRef.{f}")).and_then(Value::as_str);
-        target("kind") == Some(doc.kind()) && target("name") == Some(doc.name())
+        ns(h) == ns(doc) && target("kind") == Some(doc.kind()) && target("name") == Some(doc.name())
     })
 }
 
 /// Pod-carrying documents of namespace `name`.
-pub fn workloads<'a>(all: &'a [Document], name: &'a str) -> impl Iterator<Item = &'a Document> {
-    all.iter()
-        .filter(move |d| POD_KINDS.contains(&d.kind()) && ns(d) == name)
+pub fn workloads<'a>(all: &Scope<'a>, name: &'a str) -> impl Iterator<Item = &'a Document> + 'a {
+    all.workloads().filter(move |d| ns(d) == name)
+}
+
+/// Workloads of namespace `name` whose pods the `LabelSelector` may select. Terms on
+/// labels that the workload's controller adds to its pods hold with any value; a
+/// selector on an operator's label ([`keys::operator_label`]) is taken to select the
+/// pods of a custom resource, and so every workload (it is not judged).
+pub fn selected<'a>(all: &Scope<'a>, name: &'a str, selector: &Value) -> Vec<&'a Document> {
+    matching(all, name, &Selector::parse(selector))
+}
+
+/// Workloads of namespace `name` whose pods a Service's map selector selects (an
+/// empty one selects nothing), with the controller and operator labels of [`selected`].
+pub fn map_selected<'a>(all: &Scope<'a>, name: &'a str, selector: &Labels) -> Vec<&'a Document> {
+    if selector.is_empty() {
+        return Vec::new();
+    }
+    let pairs: Vec<(&str, &str)> = selector
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    matching(all, name, &Selector::of_labels(&pairs))
+}
+
+fn matching<'a>(all: &Scope<'a>, name: &'a str, sel: &Selector) -> Vec<&'a Document> {
+    if sel.mentions(keys::operator_label) {
+        return workloads(all, name).collect();
+    }
+    // One label pinned by the selector narrows the candidates through the index.
+    let pair = sel
+        .match_labels()
+        .iter()
+        .find(|(k, _)| !keys::controller_added(k))
+        .map(|(k, v)| (k.as_str(), v.as_str()));
+    all.labelled(pair)
+        .filter(|(d, labels)| {
+            ns(d) == name && sel.may_match(labels, |k| keys::added_by_controller(d.kind(), k))
+        })
+        .map(|(d, _)| d)
+        .collect()
 }
 
 /// The string entries of a mapping.
@@ -146,6 +177,8 @@ pub fn is_empty_selector(selector: &Value) -> bool {
 }
 
 /// Whether a plain map selector (a Service's) selects `labels`; empty selects nothing.
+/// (A helper for rules that compare selectors themselves; [`map_selected`] finds pods.)
+#[allow(dead_code)]
 pub fn map_selects(selector: &Labels, labels: &Labels) -> bool {
     !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }

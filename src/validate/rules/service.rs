@@ -3,9 +3,7 @@
 
 use serde_yaml::Value;
 
-use super::select::{
-    has_namespace, items, key_path, map_selects, ns, pod_labels, string_map, workloads,
-};
+use super::select::{has_namespace, items, key_path, map_selected, ns, string_map, workloads};
 use super::{Hit, POD_KINDS, WORKLOADS_AND_SERVICES, cname, containers, get, pod_spec, rule};
 use crate::k8s::names::{is_dns_label, is_port_name};
 use crate::validate::Document;
@@ -44,9 +42,8 @@ rule!(ServiceTargetsPods {
         let selector = string_map(get(&doc.value, "spec.selector"));
         let external = get(&doc.value, "spec.type").and_then(Value::as_str) == Some("ExternalName");
         let namespace = ns(doc);
-        let mut pods = workloads(all, namespace).peekable();
-        let in_scope = has_namespace(all, namespace) || pods.peek().is_some();
-        let found = pods.any(|w| map_selects(&selector, &pod_labels(w)));
+        let in_scope = has_namespace(all, namespace) || workloads(all, namespace).next().is_some();
+        let found = !map_selected(all, namespace, &selector).is_empty();
         (in_scope && !external && !selector.is_empty() && !found)
             .then(|| {
                 Hit::new(
