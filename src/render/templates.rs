@@ -94,7 +94,8 @@ pub fn with_overrides(dir: &Path) -> Result<BTreeMap<String, Template>, Template
                 known.join(", ")
             )));
         }
-        let text = std::fs::read_to_string(&path).map_err(|e| err(format!("cannot read: {e}")))?;
+        // Bounded like every other input: a huge or endless file is refused, not read.
+        let text = crate::input::read_file(&path).map_err(|e| err(format!("cannot read: {e}")))?;
         set.insert(id.clone(), parse_template(&id, origin, text)?);
     }
     Ok(set)

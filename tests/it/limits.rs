@@ -103,3 +103,28 @@ fn invalid_utf8_names_the_byte() {
             "help: save the file as UTF-8 text",
         ));
 }
+
+#[test]
+fn a_template_override_over_the_limit_is_refused() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(t.path().join("app")).unwrap();
+    let big = format!("# {}\n", "x".repeat(4000));
+    std::fs::write(t.path().join("app/deployment.yaml.hbs"), big).unwrap();
+    kubeward()
+        .env("KUBEWARD_MAX_INPUT", "2KiB")
+        .args([
+            "render",
+            "-o",
+            "-",
+            "-f",
+            "examples/minimal/kubeward.yaml",
+            "--templates",
+        ])
+        .arg(t.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("deployment.yaml.hbs"))
+        .stderr(predicate::str::contains(
+            "larger than the input limit of 2 KiB",
+        ));
+}
