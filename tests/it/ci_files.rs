@@ -1,7 +1,7 @@
 //! The CI integrations kubeward ships: the pre-commit hooks run as pre-commit runs
 //! them, and the GitHub Actions example runs `check --format sarif` and uploads it.
 
-use crate::support::{app_spec, kubeward, root};
+use crate::support::{app_spec, kubeward, rendered_app, root};
 
 /// The pre-commit hooks, as (id, entry words, passes file names).
 fn hooks() -> Vec<(String, Vec<String>, bool)> {
@@ -24,18 +24,7 @@ fn hooks() -> Vec<(String, Vec<String>, bool)> {
 
 #[test]
 fn the_pre_commit_hooks_run_as_pre_commit_runs_them() {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("kubeward.yaml");
-    std::fs::write(&spec, app_spec("")).unwrap();
-    let bundle = dir.path().join("deploy");
-    kubeward()
-        .arg("render")
-        .arg("-f")
-        .arg(&spec)
-        .arg("-o")
-        .arg(&bundle)
-        .assert()
-        .success();
+    let (dir, spec, bundle) = rendered_app("deploy");
     let deployment = bundle.join("shop/web/deployment.yaml");
     let hooks = hooks();
     assert_eq!(hooks.len(), 2);

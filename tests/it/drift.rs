@@ -6,23 +6,11 @@ use std::path::{Path, PathBuf};
 
 use predicates::prelude::*;
 
-use crate::support::{app_spec, kubeward, read_tree};
+use crate::support::{app_spec, kubeward, read_tree, rendered_app};
 
 /// A spec and its rendered bundle (`bundle/`) in a fresh directory.
 fn committed() -> (tempfile::TempDir, PathBuf, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("kubeward.yaml");
-    std::fs::write(&spec, app_spec("")).unwrap();
-    let bundle = dir.path().join("bundle");
-    kubeward()
-        .arg("render")
-        .arg("-f")
-        .arg(&spec)
-        .arg("-o")
-        .arg(&bundle)
-        .assert()
-        .success();
-    (dir, spec, bundle)
+    rendered_app("bundle")
 }
 
 /// `render --check` (or `--diff`) of `spec` against `bundle`, run in the bundle's parent

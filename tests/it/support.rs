@@ -76,3 +76,21 @@ pub fn app_spec(extra: &str) -> String {
         "version: 1\nnamespaces:\n  - name: shop\napps:\n  - name: web\n    namespace: shop\n    image: registry.example.com/web:1.0@{DIGEST}\n    ports:\n      - {{ name: http, port: 8080 }}\n{extra}"
     )
 }
+
+/// The spec of [`app_spec`] and its bundle rendered into `<dir>/<bundle>` in a fresh
+/// temporary directory: (directory, spec path, bundle path).
+pub fn rendered_app(bundle: &str) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("kubeward.yaml");
+    std::fs::write(&spec, app_spec("")).unwrap();
+    let out = dir.path().join(bundle);
+    kubeward()
+        .arg("render")
+        .arg("-f")
+        .arg(&spec)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
+    (dir, spec, out)
+}
