@@ -89,7 +89,7 @@ pub fn compare(
 }
 
 fn drift(path: &str, change: Change, old: &str, new: &str, label: &str) -> FileDrift {
-    let name = format!("{}/{path}", label.trim_end_matches('/'));
+    let name = header_path(label, path);
     let (a, b) = match change {
         Change::Missing => ("/dev/null".to_string(), format!("b/{name}")),
         Change::Extra => (format!("a/{name}"), "/dev/null".to_string()),
@@ -116,6 +116,22 @@ fn drift(path: &str, change: Change, old: &str, new: &str, label: &str) -> FileD
         path: path.to_string(),
         change,
         diff,
+    }
+}
+
+/// The path in a diff header, as git writes it after `a/` or `b/`: relative, without a
+/// leading `/` or `./`, so `patch -p1` and `git apply` read it.
+fn header_path(label: &str, path: &str) -> String {
+    let mut dir = label.trim_end_matches('/');
+    loop {
+        match dir.strip_prefix("./").or_else(|| dir.strip_prefix('/')) {
+            Some(rest) => dir = rest,
+            None => break,
+        }
+    }
+    match dir {
+        "" | "." => path.to_string(),
+        _ => format!("{dir}/{path}"),
     }
 }
 
@@ -177,6 +193,22 @@ mod tests {
                 .starts_with("--- a/bundle/x.yaml\n+++ /dev/null\n"),
             "{}",
             drift[2].diff
+        );
+    }
+
+    #[test]
+    fn header_paths_are_relative_like_git() {
+        assert_eq!(header_path("/tmp/out/", "a.yaml"), "tmp/out/a.yaml");
+        assert_eq!(header_path("./bundle", "a.yaml"), "bundle/a.yaml");
+        assert_eq!(header_path(".", "d/a.yaml"), "d/a.yaml");
+        assert_eq!(header_path("/", "a.yaml"), "a.yaml");
+        let drift = compare(&rendered(), &[], "/tmp/out");
+        assert!(
+            drift[0]
+                .diff
+                .starts_with("--- /dev/null\n+++ b/tmp/out/a.yaml\n"),
+            "{}",
+            drift[0].diff
         );
     }
 
