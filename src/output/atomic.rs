@@ -178,3 +178,44 @@ pub fn exchange(a: &Path, b: &Path) -> io::Result<()> {
         Err(io::ErrorKind::Unsupported.into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_held_lock_excludes_a_second_taker_until_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".out.kubeward-lock");
+        let first = Lock::try_acquire(path.clone()).unwrap();
+        assert!(first.is_some(), "a free lock is taken");
+        assert!(
+            Lock::try_acquire(path.clone()).unwrap().is_none(),
+            "a held lock is not taken twice"
+        );
+        drop(first);
+        assert!(!path.exists(), "the lock file goes with its holder");
+        assert!(Lock::try_acquire(path).unwrap().is_some());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn same_file_tells_a_replaced_path_from_the_open_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lock");
+        let open = File::create(&path).unwrap();
+        assert!(same_file(&open, &path));
+        // The path removed and created again (by another run): same device, a new inode
+        // (the old one stays allocated while `open` holds it).
+        std::fs::remove_file(&path).unwrap();
+        assert!(
+            !same_file(&open, &path),
+            "a removed path is not the open file"
+        );
+        File::create(&path).unwrap();
+        assert!(
+            !same_file(&open, &path),
+            "a new file at the path is not the open one"
+        );
+    }
+}
