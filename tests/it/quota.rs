@@ -154,3 +154,42 @@ fn the_default_surge_is_25_percent_rounded_up() {
 fn recreate_has_no_surge() {
     assert_peak(3, "{ type: Recreate }", 3);
 }
+
+#[test]
+fn render_shows_cpu_in_cores_and_memory_in_binary_units_when_requests_do_not_fit() {
+    let spec = app_spec(
+        "    replicas: 3\n    resources:\n      requests: { cpu: 300m, memory: 512Mi }\n      limits: { cpu: 300m, memory: 512Mi }\n",
+    )
+    .replace(
+        "- name: shop",
+        "- name: shop\n    quota: { pods: 20, requests: { cpu: \"1\", memory: 1Gi } }",
+    );
+    let messages: Vec<String> = spec_errors(&spec).into_iter().map(|d| d.message).collect();
+    // 3 replicas and one surge pod: 4 × 300m and 4 × 512Mi.
+    assert_eq!(
+        messages,
+        [
+            "the apps of namespace `shop` need 1200m requests.cpu but the quota allows 1",
+            "the apps of namespace `shop` need 2Gi requests.memory but the quota allows 1Gi",
+        ]
+    );
+}
+
+#[test]
+fn bare_pods_count_one_each_against_the_pod_quota() {
+    let pod = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{ name: {name}, namespace: shop }}\nspec:\n  containers: [{{ name: c, image: registry.example.com/web:1.0 }}]\n"
+        )
+    };
+    let quota = "apiVersion: v1\nkind: ResourceQuota\nmetadata: { name: compute, namespace: shop }\nspec:\n  hard: { pods: \"1\" }\n";
+    let text = format!("{quota}---\n{}---\n{}", pod("a"), pod("b"));
+    assert_eq!(
+        quota_fit(&text),
+        [
+            "the workloads of namespace `shop` need 2 pods at peak but the quota allows 1 (Pod a: 1, Pod b: 1)"
+        ]
+    );
+    let one = format!("{quota}---\n{}", pod("a"));
+    assert!(quota_fit(&one).is_empty(), "one pod fits a quota of one");
+}
