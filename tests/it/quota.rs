@@ -193,3 +193,35 @@ fn bare_pods_count_one_each_against_the_pod_quota() {
     let one = format!("{quota}---\n{}", pod("a"));
     assert!(quota_fit(&one).is_empty(), "one pod fits a quota of one");
 }
+
+#[test]
+fn replicated_workloads_without_surge_count_their_replicas() {
+    let quota = "apiVersion: v1\nkind: ResourceQuota\nmetadata: { name: compute, namespace: shop }\nspec:\n  hard: { pods: \"2\" }\n";
+    for (api, kind) in [
+        ("apps/v1", "StatefulSet"),
+        ("apps/v1", "ReplicaSet"),
+        ("v1", "ReplicationController"),
+    ] {
+        let selector = if kind == "ReplicationController" {
+            "{ app: web }"
+        } else {
+            "{ matchLabels: { app: web } }"
+        };
+        let workload = |replicas: u32| {
+            format!(
+                "{quota}---\napiVersion: {api}\nkind: {kind}\nmetadata: {{ name: web, namespace: shop }}\nspec:\n  replicas: {replicas}\n  selector: {selector}\n  template:\n    metadata: {{ labels: {{ app: web }} }}\n    spec:\n      containers: [{{ name: web, image: registry.example.com/web:1.0 }}]\n"
+            )
+        };
+        assert!(
+            quota_fit(&workload(2)).is_empty(),
+            "{kind}: 2 replicas fit 2 pods"
+        );
+        assert_eq!(
+            quota_fit(&workload(3)),
+            [format!(
+                "the workloads of namespace `shop` need 3 pods at peak but the quota allows 2 ({kind} web: 3)"
+            )],
+            "{kind}"
+        );
+    }
+}
