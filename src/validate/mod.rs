@@ -279,19 +279,22 @@ pub fn validate_documents(files: &[(String, String)], opts: &Options) -> (Report
 
 /// Keep one of identical findings (same rule, object, place and message): several
 /// checks can reach one problem (a missing `spec.template` is the missing parent of
-/// every required field below it), and the user needs to read it once.
+/// every required field below it), and the user needs to read it once. `findings` are
+/// sorted by file and position, so repeats are looked for among the findings of one
+/// place only (no copy of every finding).
 fn drop_repeats(findings: &mut Vec<Finding>) {
-    let mut seen = BTreeSet::new();
-    findings.retain(|f| {
-        seen.insert((
-            f.rule.clone(),
-            f.file.clone(),
-            f.pos,
-            f.path.clone(),
-            f.object.clone(),
-            f.message.clone(),
-        ))
-    });
+    let mut keep = Vec::with_capacity(findings.len());
+    let mut seen = std::collections::HashSet::new();
+    let mut place = None;
+    for f in findings.iter() {
+        if place != Some((&f.file, f.pos)) {
+            place = Some((&f.file, f.pos));
+            seen.clear();
+        }
+        keep.push(seen.insert((&f.rule, &f.path, &f.object, &f.message)));
+    }
+    let mut keep = keep.into_iter();
+    findings.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// The rules, the whole-input NetworkPolicy rules included, over the checked documents.
