@@ -14,6 +14,7 @@ pub mod versions;
 pub mod catalogue;
 pub mod exempt;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use serde::Serialize;
@@ -25,7 +26,8 @@ pub use document::{Document, parse_documents};
 /// One problem found in a manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    pub rule: String,
+    /// The rule's id (borrowed from the catalogue: a finding costs no copy of it).
+    pub rule: Cow<'static, str>,
     pub severity: Severity,
     pub file: String,
     pub pos: Option<Pos>,
@@ -34,7 +36,8 @@ pub struct Finding {
     /// JSON-style path of the field, when the finding is about one.
     pub path: Option<String>,
     pub message: String,
-    pub help: String,
+    /// How to fix it: mostly the rule's fixed text, borrowed.
+    pub help: Cow<'static, str>,
 }
 
 impl Finding {
@@ -161,7 +164,7 @@ fn admit(doc: Document, report: &mut Report) -> Option<Document> {
                     "; checked as {a}, the rules ran on it"
                 ))
             ),
-            help: format!("use {instead}"),
+            help: format!("use {instead}").into(),
         });
         // The old fields differ from the new version's: no strict schema, every rule.
         report.documents += 1;
