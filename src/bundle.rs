@@ -115,7 +115,7 @@ pub fn render(
     // Output warnings that restate a spec warning (same rule) are not repeated.
     let spec_codes: Vec<Option<String>> = warnings.iter().map(|w| w.code.clone()).collect();
     for f in &report.findings {
-        if !spec_codes.contains(&Some(f.rule.clone())) {
+        if !spec_codes.contains(&Some(f.rule.to_string())) {
             warnings.push(f.to_diagnostic(None));
         }
     }

@@ -9,20 +9,20 @@
 //! from the root. Nesting deeper than [`MAX_DEPTH`] is refused while parsing, so an
 //! adversarial `- - - - …` or `[[[[…` costs neither quadratic memory nor time.
 
+mod events;
 mod path;
 mod yaml11;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span};
-
 use crate::diag::Pos;
 
+pub use events::Documents;
 pub use path::format_path;
 pub use yaml11::Resolved;
 
-use yaml11::value_path;
+use events::Frame;
 
 /// The deepest nesting of mappings and sequences a document may have (below the YAML
 /// parsers' own recursion limits; Kubernetes objects, CRD schemas included, stay far
@@ -215,150 +215,10 @@ pub fn pos_at(text: &str, byte: usize) -> Pos {
     Pos::new(line, before[start..].chars().count() + 1)
 }
 
-fn to_pos(span: &Span) -> Pos {
-    Pos::new(span.start.line(), span.start.col() + 1)
-}
-
-enum Frame {
-    Map {
-        node: NodeId,
-        key: Option<(String, Pos)>,
-    },
-    Seq {
-        node: NodeId,
-        next: usize,
-    },
-    /// A complex (non-scalar) mapping key that we do not index; counts nesting depth.
-    Skip(usize),
-}
-
 /// Build one index per document of `text`. A syntax error, or nesting deeper than
-/// [`MAX_DEPTH`], is returned with its position.
+/// [`MAX_DEPTH`], is returned with its position. [`Documents`] yields them one at a time.
 pub fn index_documents(text: &str) -> Result<Vec<PosIndex>, (Pos, String)> {
-    let mut docs = Vec::new();
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut cur = Building::default();
-    let mut depth = 0usize;
-    for item in Parser::new_from_str(text) {
-        let (event, span) = item.map_err(scan_error)?;
-        let pos = to_pos(&span);
-        match event {
-            Event::DocumentStart(_) => {
-                cur = Building {
-                    start: pos,
-                    ..Building::default()
-                };
-                stack.clear();
-                depth = 0;
-            }
-            Event::DocumentEnd => docs.push(std::mem::take(&mut cur).finish()),
-            Event::Scalar(value, style, anchor, tag) => {
-                cur.anchor(anchor, &stack, None);
-                if style == ScalarStyle::Plain
-                    && tag.is_none()
-                    && let Some(r) = Resolved::of(&value)
-                    && let Some(path) = value_path(&stack)
-                {
-                    cur.yaml11.push((path, r));
-                }
-                node(&mut stack, &mut cur, pos, Some(&value), None)
-            }
-            Event::Alias(id) => {
-                cur.alias(id, &stack);
-                node(&mut stack, &mut cur, pos, None, None)
-            }
-            Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Err((pos, too_deep()));
-                }
-                cur.anchor(anchor, &stack, Some(depth));
-                let map = matches!(event, Event::MappingStart(..));
-                node(&mut stack, &mut cur, pos, None, Some(map));
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                cur.close(depth);
-                depth = depth.saturating_sub(1);
-                match stack.pop() {
-                    Some(Frame::Skip(d)) if d > 1 => stack.push(Frame::Skip(d - 1)),
-                    // a complex key ended: its value follows, under a path no lookup uses
-                    Some(Frame::Skip(_)) => {
-                        if let Some(Frame::Map { key, .. }) = stack.last_mut() {
-                            *key = Some(("?".into(), pos));
-                        }
-                    }
-                    _ => finish_value(&mut stack),
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(docs)
-}
-
-fn too_deep() -> String {
-    format!(
-        "the document nests mappings and lists deeper than {MAX_DEPTH} levels, which kubeward does not read"
-    )
-}
-
-fn scan_error(e: ScanError) -> (Pos, String) {
-    let m = e.marker();
-    (Pos::new(m.line(), m.col() + 1), e.info().to_string())
-}
-
-/// Handle one node event. `container` is `Some(true)` for a mapping start, `Some(false)`
-/// for a sequence start, `None` for a scalar or alias.
-fn node(
-    stack: &mut Vec<Frame>,
-    idx: &mut Building,
-    pos: Pos,
-    scalar: Option<&str>,
-    container: Option<bool>,
-) {
-    let (edge, key_pos) = match stack.last_mut() {
-        Some(Frame::Skip(d)) => {
-            if container.is_some() {
-                *d += 1;
-            }
-            return;
-        }
-        Some(Frame::Map {
-            key: key @ None, ..
-        }) => {
-            match (scalar, container) {
-                (Some(k), _) => *key = Some((k.to_string(), pos)),
-                (None, Some(_)) => stack.push(Frame::Skip(1)),
-                (None, None) => *key = Some(("<alias>".into(), pos)),
-            }
-            return;
-        }
-        Some(Frame::Map { node, key }) => {
-            // The key stays until the value ends: a YAML 1.1 reading below needs its path.
-            let (k, kpos) = key.clone().unwrap_or_default();
-            (Some((*node, Seg::Key(k))), kpos)
-        }
-        Some(Frame::Seq { node, next }) => (Some((*node, Seg::Index(*next))), pos),
-        None => (None, pos),
-    };
-    let id = idx.add(edge, key_pos, pos);
-    match container {
-        Some(true) => stack.push(Frame::Map {
-            node: id,
-            key: None,
-        }),
-        Some(false) => stack.push(Frame::Seq { node: id, next: 0 }),
-        None => finish_value(stack),
-    }
-}
-
-/// A value is complete: the parent mapping now expects a key, or the sequence moves on.
-fn finish_value(stack: &mut [Frame]) {
-    match stack.last_mut() {
-        Some(Frame::Map { key, .. }) => *key = None,
-        Some(Frame::Seq { next, .. }) => *next += 1,
-        _ => {}
-    }
+    Documents::new(text).collect()
 }
 
 #[cfg(test)]

@@ -136,7 +136,7 @@ pub fn run_check(args: &CheckArgs) -> u8 {
     report.add_unreadable(&inputs.unreadable);
     report.unsearched = inputs.hidden.clone();
     report.excluded = inputs.excluded;
-    let files = &readable_and_not(files, &inputs.unreadable);
+    let files = &readable_and_not(inputs.files, &inputs.unreadable);
     let text = match args.format {
         CheckFormat::Text => paint(&report::text_with(&report, files, detail()), Stream::Stdout),
         CheckFormat::Json => report::json::json(&report, files),
@@ -164,14 +164,13 @@ pub fn run_check(args: &CheckArgs) -> u8 {
 }
 
 /// Every file given, the ones that could not be read as text with no text, so that
-/// reports count and name them.
+/// reports count and name them (the texts are moved, not copied).
 fn readable_and_not(
-    files: &[(String, String)],
+    mut files: Vec<(String, String)>,
     unreadable: &[input::Unreadable],
 ) -> Vec<(String, String)> {
-    let mut all = files.to_vec();
-    all.extend(unreadable.iter().map(|u| (u.file.clone(), String::new())));
-    all
+    files.extend(unreadable.iter().map(|u| (u.file.clone(), String::new())));
+    files
 }
 
 /// How much the text report says, from `-q`/`-v`.

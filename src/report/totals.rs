@@ -50,14 +50,14 @@ mod tests {
 
     fn finding(rule: &str, severity: Severity, file: &str) -> Finding {
         Finding {
-            rule: rule.into(),
+            rule: rule.to_string().into(),
             severity,
             file: file.into(),
             pos: None,
             object: String::new(),
             path: None,
             message: String::new(),
-            help: String::new(),
+            help: "".into(),
         }
     }
 

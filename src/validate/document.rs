@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use crate::diag::Pos;
-use crate::source::{PosIndex, index_documents, pos_at};
+use crate::source::{Documents, PosIndex, pos_at};
 
 use super::reading;
 
@@ -120,55 +120,76 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// Split a file's text into its non-empty documents.
+/// Split a file's text into its non-empty documents, one document at a time: the text
+/// of the next document is read once the previous one is checked in, so empty documents
+/// and positions of documents left out cost nothing. A syntax error anywhere in the file
+/// is reported rather than a later reading error, as if the whole file were read first.
 pub fn parse_documents(file: &str, text: &str) -> Result<Vec<Document>, SyntaxError> {
-    let positions = index_documents(text).map_err(|(pos, message)| SyntaxError {
+    let syntax = |(pos, message)| SyntaxError {
         file: file.into(),
         pos,
         message,
-    })?;
-    if positions.is_empty() {
+    };
+    let mut indexes = Documents::new(text).peekable();
+    if indexes.peek().is_none() {
         // The event parser lets some invalid text through (control characters in a
         // comment); the deserializer does not: report its error instead of "no documents".
         if let Some(Err(e)) = serde_yaml::Deserializer::from_str(text)
             .next()
             .map(serde_yaml::Value::deserialize)
         {
-            return Err(SyntaxError {
-                file: file.into(),
-                pos: e
-                    .location()
+            return Err(syntax((
+                e.location()
                     .map_or(Pos::new(1, 1), |l| pos_at(text, l.index())),
-                message: e.to_string(),
-            });
+                e.to_string(),
+            )));
         }
     }
     let mut docs = Vec::new();
-    for (i, (de, pos)) in serde_yaml::Deserializer::from_str(text)
-        .zip(positions)
-        .enumerate()
-    {
-        let mut value = serde_yaml::Value::deserialize(de).map_err(|e| SyntaxError {
-            file: file.into(),
-            pos: e.location().map_or(pos.start, |l| pos_at(text, l.index())),
-            message: e.to_string(),
-        })?;
-        reading::as_kubernetes(&mut value, &pos).map_err(|message| SyntaxError {
-            file: file.into(),
-            pos: pos.start,
-            message,
-        })?;
-        if let Some(items) = reading::list_items(&mut value, &pos) {
-            for (n, (item, index)) in items.into_iter().enumerate() {
-                let mut doc = Document::new(file, i, item, index);
-                doc.item = Some(n);
-                docs.push(doc);
-            }
-        } else if !value.is_null() {
-            docs.push(Document::new(file, i, value, pos));
+    let mut values = serde_yaml::Deserializer::from_str(text);
+    let mut i = 0;
+    while let Some(pos) = indexes.next() {
+        let pos = pos.map_err(syntax)?;
+        let Some(de) = values.next() else { break };
+        if let Err(message) = read(file, text, i, de, pos, &mut docs) {
+            // The event parser's error of a later document comes first.
+            return Err(indexes.find_map(Result::err).map_or(message, syntax));
         }
+        i += 1;
     }
     Ok(docs)
+}
+
+/// Read the `i`-th document of `text` into `docs` (its items for a `List`, nothing when
+/// it is empty).
+fn read(
+    file: &str,
+    text: &str,
+    i: usize,
+    de: serde_yaml::Deserializer<'_>,
+    pos: PosIndex,
+    docs: &mut Vec<Document>,
+) -> Result<(), SyntaxError> {
+    let mut value = serde_yaml::Value::deserialize(de).map_err(|e| SyntaxError {
+        file: file.into(),
+        pos: e.location().map_or(pos.start, |l| pos_at(text, l.index())),
+        message: e.to_string(),
+    })?;
+    reading::as_kubernetes(&mut value, &pos).map_err(|message| SyntaxError {
+        file: file.into(),
+        pos: pos.start,
+        message,
+    })?;
+    if let Some(items) = reading::list_items(&mut value, &pos) {
+        for (n, (item, index)) in items.into_iter().enumerate() {
+            let mut doc = Document::new(file, i, item, index);
+            doc.item = Some(n);
+            docs.push(doc);
+        }
+    } else if !value.is_null() {
+        docs.push(Document::new(file, i, value, pos));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -118,7 +118,7 @@ pub fn apply(docs: &[Document], findings: &mut Vec<Finding>) -> Vec<Exemption> {
         }
     }
     findings.retain(|f| {
-        let key = (f.file.clone(), f.object.clone(), f.rule.clone());
+        let key = (f.file.clone(), f.object.clone(), f.rule.to_string());
         match exempt.get_mut(&key) {
             Some(e) => {
                 e.findings += 1;
@@ -143,7 +143,8 @@ fn invalid(doc: &Document, path: &str, message: String) -> Finding {
         message,
         help: format!(
             "write `{ANNOTATION}: \"<rule-id>: <reason>\"`, entries separated by `;`; `kubeward rules` lists the ids"
-        ),
+        )
+        .into(),
     }
 }
 
@@ -168,7 +169,7 @@ mod tests {
 
     fn finding(file: &str, object: &str, rule: &str) -> Finding {
         Finding {
-            rule: rule.into(),
+            rule: rule.to_string().into(),
             severity: Severity::Error,
             file: file.into(),
             pos: Some(Pos::new(1, 1)),

@@ -14,6 +14,7 @@ pub mod versions;
 pub mod catalogue;
 pub mod exempt;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use serde::Serialize;
@@ -25,7 +26,8 @@ pub use document::{Document, parse_documents};
 /// One problem found in a manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    pub rule: String,
+    /// The rule's id (borrowed from the catalogue: a finding costs no copy of it).
+    pub rule: Cow<'static, str>,
     pub severity: Severity,
     pub file: String,
     pub pos: Option<Pos>,
@@ -34,7 +36,8 @@ pub struct Finding {
     /// JSON-style path of the field, when the finding is about one.
     pub path: Option<String>,
     pub message: String,
-    pub help: String,
+    /// How to fix it: mostly the rule's fixed text, borrowed.
+    pub help: Cow<'static, str>,
 }
 
 impl Finding {
@@ -161,7 +164,7 @@ fn admit(doc: Document, report: &mut Report) -> Option<Document> {
                     "; checked as {a}, the rules ran on it"
                 ))
             ),
-            help: format!("use {instead}"),
+            help: format!("use {instead}").into(),
         });
         // The old fields differ from the new version's: no strict schema, every rule.
         report.documents += 1;
@@ -279,19 +282,22 @@ pub fn validate_documents(files: &[(String, String)], opts: &Options) -> (Report
 
 /// Keep one of identical findings (same rule, object, place and message): several
 /// checks can reach one problem (a missing `spec.template` is the missing parent of
-/// every required field below it), and the user needs to read it once.
+/// every required field below it), and the user needs to read it once. `findings` are
+/// sorted by file and position, so repeats are looked for among the findings of one
+/// place only (no copy of every finding).
 fn drop_repeats(findings: &mut Vec<Finding>) {
-    let mut seen = BTreeSet::new();
-    findings.retain(|f| {
-        seen.insert((
-            f.rule.clone(),
-            f.file.clone(),
-            f.pos,
-            f.path.clone(),
-            f.object.clone(),
-            f.message.clone(),
-        ))
-    });
+    let mut keep = Vec::with_capacity(findings.len());
+    let mut seen = std::collections::HashSet::new();
+    let mut place = None;
+    for f in findings.iter() {
+        if place != Some((&f.file, f.pos)) {
+            place = Some((&f.file, f.pos));
+            seen.clear();
+        }
+        keep.push(seen.insert((&f.rule, &f.path, &f.object, &f.message)));
+    }
+    let mut keep = keep.into_iter();
+    findings.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// The rules, the whole-input NetworkPolicy rules included, over the checked documents.

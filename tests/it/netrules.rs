@@ -160,6 +160,6 @@ fn skipped_rules_report_nothing() {
         report
             .findings
             .iter()
-            .all(|f| ![EVERY, TARGETS, DNS].contains(&f.rule.as_str()))
+            .all(|f| ![EVERY, TARGETS, DNS].contains(&f.rule.as_ref()))
     );
 }

@@ -57,7 +57,7 @@ fn cross(files: &[(&str, &str)], cluster: bool) -> Vec<Finding> {
         .findings
         .into_iter()
         .filter(|f| {
-            ["pdb-allows-disruption", "service-target-port-exists"].contains(&f.rule.as_str())
+            ["pdb-allows-disruption", "service-target-port-exists"].contains(&f.rule.as_ref())
         })
         .collect()
 }
@@ -70,7 +70,10 @@ fn unrelated_example_directories_are_not_compared() {
         ("examples/b/deployment.yaml", DEPLOYMENT),
     ];
     assert_eq!(cross(&tree, false), Vec::new());
-    let one: Vec<String> = cross(&tree, true).into_iter().map(|f| f.rule).collect();
+    let one: Vec<String> = cross(&tree, true)
+        .into_iter()
+        .map(|f| f.rule.into_owned())
+        .collect();
     assert_eq!(one, ["pdb-allows-disruption", "service-target-port-exists"]);
 }
 
@@ -127,7 +130,7 @@ spec:
     let selects_nothing: Vec<&Finding> = report
         .findings
         .iter()
-        .filter(|f| ["service-targets-pods", "pdb-targets-pods"].contains(&f.rule.as_str()))
+        .filter(|f| ["service-targets-pods", "pdb-targets-pods"].contains(&f.rule.as_ref()))
         .collect();
     assert!(selects_nothing.is_empty(), "{selects_nothing:#?}");
     // A typo still selects nothing.

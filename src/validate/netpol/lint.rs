@@ -169,13 +169,13 @@ fn missing_labels(rule: &Rule, at: &str, carried: &HashSet<String>) -> Vec<(Stri
 pub fn finding(id: &str, doc: &Document, path: &str, message: String) -> Finding {
     let rule = find(id);
     Finding {
-        rule: id.into(),
+        rule: rule.map_or_else(|| id.to_string().into(), |r| r.id().into()),
         severity: rule.map_or(crate::diag::Severity::Warning, |r| r.severity()),
         file: doc.file.clone(),
         pos: Some(doc.key_position(path)),
         object: doc.describe(),
         path: Some(path.into()),
         message,
-        help: rule.map_or_else(String::new, |r| r.fix().into()),
+        help: rule.map_or("", |r| r.fix()).into(),
     }
 }

@@ -1,0 +1,193 @@
+//! Walking the YAML events of a text into one [`PosIndex`] per document.
+
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, StrInput};
+
+use crate::diag::Pos;
+
+use super::yaml11::{Resolved, value_path};
+use super::{Building, MAX_DEPTH, NodeId, PosIndex, Seg};
+
+pub(super) enum Frame {
+    Map {
+        node: NodeId,
+        key: Option<(String, Pos)>,
+    },
+    Seq {
+        node: NodeId,
+        next: usize,
+    },
+    /// A complex (non-scalar) mapping key that we do not index; counts nesting depth.
+    Skip(usize),
+}
+
+/// The indexes of the documents of `text`, each yielded when its document ends: a
+/// caller that handles one document at a time holds one index at a time (a file of a
+/// million empty documents costs no more than one). After an error, nothing more.
+pub struct Documents<'a> {
+    parser: Parser<'a, StrInput<'a>>,
+    stack: Vec<Frame>,
+    cur: Building,
+    depth: usize,
+    failed: bool,
+}
+
+impl<'a> Documents<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Documents {
+            parser: Parser::new_from_str(text),
+            stack: Vec::new(),
+            cur: Building::default(),
+            depth: 0,
+            failed: false,
+        }
+    }
+
+    /// Take one event; the finished index when it ends a document.
+    fn event(&mut self, event: Event<'_>, pos: Pos) -> Result<Option<PosIndex>, (Pos, String)> {
+        let (stack, cur) = (&mut self.stack, &mut self.cur);
+        match event {
+            Event::DocumentStart(_) => {
+                *cur = Building {
+                    start: pos,
+                    ..Building::default()
+                };
+                stack.clear();
+                self.depth = 0;
+            }
+            Event::DocumentEnd => return Ok(Some(std::mem::take(cur).finish())),
+            Event::Scalar(value, style, anchor, tag) => {
+                cur.anchor(anchor, stack, None);
+                if style == ScalarStyle::Plain
+                    && tag.is_none()
+                    && let Some(r) = Resolved::of(&value)
+                    && let Some(path) = value_path(stack)
+                {
+                    cur.yaml11.push((path, r));
+                }
+                node(stack, cur, pos, Some(&value), None)
+            }
+            Event::Alias(id) => {
+                cur.alias(id, stack);
+                node(stack, cur, pos, None, None)
+            }
+            Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    return Err((pos, too_deep()));
+                }
+                cur.anchor(anchor, stack, Some(self.depth));
+                let map = matches!(event, Event::MappingStart(..));
+                node(stack, cur, pos, None, Some(map));
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                cur.close(self.depth);
+                self.depth = self.depth.saturating_sub(1);
+                match stack.pop() {
+                    Some(Frame::Skip(d)) if d > 1 => stack.push(Frame::Skip(d - 1)),
+                    // a complex key ended: its value follows, under a path no lookup uses
+                    Some(Frame::Skip(_)) => {
+                        if let Some(Frame::Map { key, .. }) = stack.last_mut() {
+                            *key = Some(("?".into(), pos));
+                        }
+                    }
+                    _ => finish_value(stack),
+                }
+            }
+            _ => {}
+        }
+        Ok(None)
+    }
+}
+
+impl Iterator for Documents<'_> {
+    type Item = Result<PosIndex, (Pos, String)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        while let Some(item) = self.parser.next() {
+            let step = item
+                .map_err(scan_error)
+                .and_then(|(event, span)| self.event(event, to_pos(&span)));
+            match step {
+                Ok(Some(index)) => return Some(Ok(index)),
+                Ok(None) => {}
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        None
+    }
+}
+
+fn to_pos(span: &Span) -> Pos {
+    Pos::new(span.start.line(), span.start.col() + 1)
+}
+
+fn too_deep() -> String {
+    format!(
+        "the document nests mappings and lists deeper than {MAX_DEPTH} levels, which kubeward does not read"
+    )
+}
+
+fn scan_error(e: ScanError) -> (Pos, String) {
+    let m = e.marker();
+    (Pos::new(m.line(), m.col() + 1), e.info().to_string())
+}
+
+/// Handle one node event. `container` is `Some(true)` for a mapping start, `Some(false)`
+/// for a sequence start, `None` for a scalar or alias.
+fn node(
+    stack: &mut Vec<Frame>,
+    idx: &mut Building,
+    pos: Pos,
+    scalar: Option<&str>,
+    container: Option<bool>,
+) {
+    let (edge, key_pos) = match stack.last_mut() {
+        Some(Frame::Skip(d)) => {
+            if container.is_some() {
+                *d += 1;
+            }
+            return;
+        }
+        Some(Frame::Map {
+            key: key @ None, ..
+        }) => {
+            match (scalar, container) {
+                (Some(k), _) => *key = Some((k.to_string(), pos)),
+                (None, Some(_)) => stack.push(Frame::Skip(1)),
+                (None, None) => *key = Some(("<alias>".into(), pos)),
+            }
+            return;
+        }
+        Some(Frame::Map { node, key }) => {
+            // The key stays until the value ends: a YAML 1.1 reading below needs its path.
+            let (k, kpos) = key.clone().unwrap_or_default();
+            (Some((*node, Seg::Key(k))), kpos)
+        }
+        Some(Frame::Seq { node, next }) => (Some((*node, Seg::Index(*next))), pos),
+        None => (None, pos),
+    };
+    let id = idx.add(edge, key_pos, pos);
+    match container {
+        Some(true) => stack.push(Frame::Map {
+            node: id,
+            key: None,
+        }),
+        Some(false) => stack.push(Frame::Seq { node: id, next: 0 }),
+        None => finish_value(stack),
+    }
+}
+
+/// A value is complete: the parent mapping now expects a key, or the sequence moves on.
+fn finish_value(stack: &mut [Frame]) {
+    match stack.last_mut() {
+        Some(Frame::Map { key, .. }) => *key = None,
+        Some(Frame::Seq { next, .. }) => *next += 1,
+        _ => {}
+    }
+}
