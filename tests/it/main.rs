@@ -29,6 +29,7 @@ mod pipeline;
 mod pod_kinds;
 mod property;
 mod quota;
+mod quota_resources;
 mod realistic;
 mod registry;
 mod robust;

@@ -5,7 +5,7 @@
 use serde_yaml::Value;
 
 use super::scope::Scope;
-use super::select::of_kind;
+use super::select::{ns as namespace_of, of_kind};
 use super::{Hit, get, pod_spec, rule};
 use crate::k8s::quantity::{format_milli, parse_milli};
 use crate::validate::Document;
@@ -45,10 +45,10 @@ fn pods_at_peak(doc: &Document) -> u128 {
     }
 }
 
-/// The LimitRange `Container` default (`default` or `defaultRequest`) for `res` in `ns`.
+/// The LimitRange `Container` default (`default` or `defaultRequest`) for `res` in `ns`
+/// (a LimitRange without a namespace is in `default`, as `kubectl apply` puts it).
 fn limitrange_default(all: &Scope, ns: &str, field: &str, res: &str) -> Option<u128> {
     of_kind(all, "LimitRange", ns)
-        .filter(|d| d.namespace() == Some(ns))
         .flat_map(|d| {
             get(&d.value, "spec.limits")
                 .and_then(Value::as_sequence)
@@ -72,7 +72,7 @@ fn per_pod(doc: &Document, all: &Scope, kind: &str, res: &str) -> u128 {
     let Some((_, pod)) = pod_spec(doc) else {
         return 0;
     };
-    let ns = doc.namespace().unwrap_or("default");
+    let ns = namespace_of(doc);
     let fallback = if kind == "requests" {
         "defaultRequest"
     } else {
@@ -97,12 +97,12 @@ fn per_pod(doc: &Document, all: &Scope, kind: &str, res: &str) -> u128 {
 }
 
 fn check(doc: &Document, all: &Scope) -> Vec<Hit> {
-    let Some(ns) = doc.namespace() else {
-        return Vec::new();
-    };
+    // The scope holds the quota's namespace: objects naming it, or for a quota without
+    // a namespace the namespace-less objects of its unit (applied together with `-n`).
+    let ns = namespace_of(doc);
     let workloads: Vec<&Document> = all
         .workloads()
-        .filter(|d| d.namespace() == Some(ns) && pods_at_peak(d) > 0 && pod_spec(d).is_some())
+        .filter(|d| pods_at_peak(d) > 0 && pod_spec(d).is_some())
         .collect();
     let mut hits = Vec::new();
     let hard = get(&doc.value, "spec.hard")
