@@ -123,11 +123,8 @@ fn drift(path: &str, change: Change, old: &str, new: &str, label: &str) -> FileD
 /// leading `/` or `./`, so `patch -p1` and `git apply` read it.
 fn header_path(label: &str, path: &str) -> String {
     let mut dir = label.trim_end_matches('/');
-    loop {
-        match dir.strip_prefix("./").or_else(|| dir.strip_prefix('/')) {
-            Some(rest) => dir = rest,
-            None => break,
-        }
+    while let Some(rest) = dir.strip_prefix("./").or_else(|| dir.strip_prefix('/')) {
+        dir = rest;
     }
     match dir {
         "" | "." => path.to_string(),

@@ -112,3 +112,24 @@ fn a_quota_without_namespace_covers_the_namespace_less_objects_of_its_directory(
         )]
     );
 }
+
+#[test]
+fn bare_cpu_and_memory_keys_are_requests() {
+    let containers = format!(
+        "[{{ name: a, {IMAGE}, resources: {{ requests: {{ cpu: 300m, memory: 64Mi }}, limits: {{ cpu: \"2\", memory: 1Gi }} }} }}]"
+    );
+    let text = quota("shop", "{ cpu: \"1\", memory: 128Mi }") + &deployment("shop", 3, &containers);
+    assert_eq!(
+        quota_fit(&text),
+        [
+            (
+                "spec.hard[\"cpu\"]".to_string(),
+                "the workloads of namespace `shop` need 1200m cpu at peak but the quota allows 1 (Deployment web: 4 × 300m)".to_string()
+            ),
+            (
+                "spec.hard[\"memory\"]".to_string(),
+                "the workloads of namespace `shop` need 256Mi memory at peak but the quota allows 128Mi (Deployment web: 4 × 64Mi)".to_string()
+            ),
+        ]
+    );
+}
