@@ -252,7 +252,8 @@ fn missing_paths(root: &serde_yaml::Value, pattern: &str) -> Vec<String> {
             Some(k) => (k, true),
             None => (*first, false),
         };
-        let child = v.get(key).cloned().unwrap_or(serde_yaml::Value::Null);
+        static NULL: serde_yaml::Value = serde_yaml::Value::Null;
+        let child = v.get(key).unwrap_or(&NULL);
         let here = if at.is_empty() {
             key.to_string()
         } else {
@@ -265,7 +266,7 @@ fn missing_paths(root: &serde_yaml::Value, pattern: &str) -> Vec<String> {
         } else if child.is_null() && !rest.is_empty() {
             out.push(here);
         } else {
-            go(&child, rest, here, out);
+            go(child, rest, here, out);
         }
     }
     let parts: Vec<&str> = pattern.split('.').collect();

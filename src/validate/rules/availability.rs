@@ -71,14 +71,18 @@ rule!(PdbExists {
     ],
     check: |doc, all| {
         let namespace = ns(doc);
-        let mut pdbs = of_kind(all, "PodDisruptionBudget", namespace).peekable();
-        let in_scope = has_namespace(all, namespace) || pdbs.peek().is_some();
+        let in_scope = has_namespace(all, namespace)
+            || of_kind(all, "PodDisruptionBudget", namespace)
+                .next()
+                .is_some();
         let labels = pod_labels(doc);
-        let covered = pdbs.any(|p| {
-            p.value
-                .get("spec")
-                .and_then(|s| s.get("selector"))
-                .is_some_and(|s| selects(s, &labels))
+        // Only the budgets that may select these pods, looked up by their labels.
+        let covered = all.selecting("PodDisruptionBudget", &labels).any(|p| {
+            ns(p) == namespace
+                && p.value
+                    .get("spec")
+                    .and_then(|s| s.get("selector"))
+                    .is_some_and(|s| selects(s, &labels))
         });
         (in_scope && multi(doc, all) && !covered)
             .then(|| {

@@ -20,6 +20,11 @@ use crate::validate::schema::CLUSTER_SCOPED;
 /// ClusterRole, a pod's PriorityClass): every group's rules see them.
 pub const REFERENCED_CLUSTER_KINDS: &[&str] = &["ClusterRole", "PriorityClass"];
 
+/// Kinds whose `spec.selector` (a LabelSelector) picks workloads of their namespace, indexed
+/// by one label of the selector so that "which of them select these pods" costs the
+/// size of the answer.
+pub const SELECTING_KINDS: &[&str] = &["PodDisruptionBudget"];
+
 /// Index of a group in [`Index::groups`].
 type GroupId = u32;
 
@@ -42,6 +47,17 @@ pub struct Index<'a> {
     labels: Vec<Labels>,
     /// Documents of [`REFERENCED_CLUSTER_KINDS`], in input order.
     cluster_refs: Vec<u32>,
+    /// Per group: kind of [`SELECTING_KINDS`] → their selectors by one pinned label.
+    selectors: Vec<HashMap<&'a str, Selectors<'a>>>,
+}
+
+/// Documents of one selecting kind, by one `matchLabels` pair of their selector (any
+/// one: a selector that matches some labels holds all its pairs among them); those
+/// whose selector pins no label are `open`, candidates for every workload.
+#[derive(Default)]
+struct Selectors<'a> {
+    pinned: HashMap<(&'a str, &'a str), Vec<u32>>,
+    open: Vec<u32>,
 }
 
 /// Whether `doc` is a namespaced object that names no namespace: it belongs to its unit.
@@ -76,6 +92,7 @@ impl<'a> Index<'a> {
             by_label: Vec::new(),
             labels: Vec::with_capacity(docs.len()),
             cluster_refs: Vec::new(),
+            selectors: Vec::new(),
         };
         for (i, doc) in docs.iter().enumerate() {
             let i = u32::try_from(i).unwrap_or(u32::MAX);
@@ -101,9 +118,17 @@ impl<'a> Index<'a> {
                 ix.workloads.resize_with(g + 1, Vec::new);
                 ix.by_kind.resize_with(g + 1, HashMap::new);
                 ix.by_label.resize_with(g + 1, HashMap::new);
+                ix.selectors.resize_with(g + 1, HashMap::new);
             }
             ix.members[g].push(i);
             ix.by_kind[g].entry(doc.kind()).or_default().push(i);
+            if SELECTING_KINDS.contains(&doc.kind()) {
+                let of_kind = ix.selectors[g].entry(doc.kind()).or_default();
+                match pinned_label(doc) {
+                    Some(pair) => of_kind.pinned.entry(pair).or_default().push(i),
+                    None => of_kind.open.push(i),
+                }
+            }
             if workload {
                 ix.workloads[g].push(i);
                 for (k, v) in template_labels(doc) {
@@ -141,6 +166,15 @@ fn template_labels(doc: &Document) -> impl Iterator<Item = (&str, &str)> {
         .into_iter()
         .flatten()
         .filter_map(|(k, v)| Some((k.as_str()?, v.as_str()?)))
+}
+
+/// One string `matchLabels` pair of a document's `spec.selector`, if it pins any.
+fn pinned_label(doc: &Document) -> Option<(&str, &str)> {
+    let labels = doc.value.get("spec")?.get("selector")?.get("matchLabels")?;
+    labels
+        .as_mapping()?
+        .iter()
+        .find_map(|(k, v)| Some((k.as_str()?, v.as_str()?)))
 }
 
 /// The documents one rule sees while checking one object: its group, or for a
@@ -183,6 +217,34 @@ impl<'a> Scope<'a> {
             None => index.any_by_kind.get(kind),
         };
         self.ids(list)
+    }
+
+    /// Documents of `kind` (one of [`SELECTING_KINDS`]) in scope that may select pods
+    /// labelled `labels`: every one whose selector does, and others (the caller still
+    /// tests the whole selector), in no particular order.
+    pub fn selecting<'s>(
+        &self,
+        kind: &str,
+        labels: &'s Labels,
+    ) -> Box<dyn Iterator<Item = &'a Document> + 's>
+    where
+        'a: 's,
+    {
+        debug_assert!(SELECTING_KINDS.contains(&kind));
+        let index = self.index;
+        let Some(by_kind) = self
+            .group
+            .and_then(|g| index.selectors.get(g as usize))
+            .and_then(|m| m.get(kind))
+        else {
+            // A cluster-scoped object has no pods to select.
+            return Box::new(std::iter::empty());
+        };
+        let pinned = labels
+            .iter()
+            .filter_map(|(k, v)| by_kind.pinned.get(&(k.as_str(), v.as_str())))
+            .flatten();
+        Box::new(pinned.chain(&by_kind.open).map(move |&i| index.doc(i)))
     }
 
     /// Pod-carrying documents in scope, in input order.
