@@ -296,6 +296,17 @@ mod tests {
     }
 
     #[test]
+    fn empty_collections_stay_in_place_and_in_flow_style() {
+        assert_eq!(yaml_block(&serde_json::json!({}), 2), "{}");
+        assert_eq!(yaml_block(&serde_json::json!([]), 2), "[]");
+        let v = serde_json::json!({"a": {}, "b": [[], {}, [1]], "c": [{}]});
+        let text = yaml_block(&v, 0);
+        assert_eq!(text, "a: {}\nb:\n  - []\n  - {}\n  - - 1\nc:\n  - {}");
+        let back: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+        assert_eq!(back, v, "no empty item lost");
+    }
+
+    #[test]
     fn flow_values() {
         let v = serde_json::json!({"a": [1, "on", null, true]});
         assert_eq!(yaml_flow(&v), "{\"a\": [1, \"on\", null, true]}");
