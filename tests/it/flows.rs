@@ -298,3 +298,16 @@ fn diagram_draws_the_declared_flows_like_the_bundle_readme() {
         ))
         .stdout(predicate::str::contains("shape=cylinder"));
 }
+
+#[test]
+fn a_peer_of_every_address_fails_the_proof() {
+    let templates = app_policy_with_peers("ipBlock: { cidr: 0.0.0.0/0 }");
+    let (assert, t) = render(&frontend_to_backend(), Some(templates.path()));
+    assert
+        .code(1)
+        .stderr(predicate::str::contains(
+            "extra: 0.0.0.0/0 → shop/backend TCP 8080 (admitted by `shop/backend-allow`",
+        ))
+        .stderr(predicate::str::contains("nothing was written"));
+    assert!(!t.path().join("out").exists());
+}
