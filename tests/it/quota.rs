@@ -3,8 +3,6 @@
 //! (a percentage rounds up, a number is taken as is, the default is 25 %, and
 //! `maxUnavailable` never adds a pod).
 
-use kubeward::validate::{Options, validate};
-
 use crate::support::app_spec;
 
 /// The spec errors of `text` (none: an empty list).
@@ -58,22 +56,13 @@ fn manifests(pods: u32, replicas: u32, strategy: &str) -> String {
     )
 }
 
-/// The `quota-fit` messages for `text`.
+/// The `quota-fit` messages for `text`, each at the pod quota.
 fn quota_fit(text: &str) -> Vec<String> {
-    let report = validate(&[("q.yaml".into(), text.into())], &Options::default());
-    let schema: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.rule == "schema")
-        .collect();
-    assert!(schema.is_empty(), "{schema:?}");
-    report
-        .findings
+    crate::quota_resources::quota_fit(text)
         .into_iter()
-        .filter(|f| f.rule == "quota-fit")
-        .map(|f| {
-            assert_eq!(f.path.as_deref(), Some("spec.hard[\"pods\"]"));
-            f.message
+        .map(|(path, message)| {
+            assert_eq!(path, "spec.hard[\"pods\"]");
+            message
         })
         .collect()
 }

@@ -5,8 +5,8 @@
 
 use kubeward::validate::{Options, validate};
 
-/// The `quota-fit` findings of `text`: (path, message).
-fn quota_fit(text: &str) -> Vec<(String, String)> {
+/// The `quota-fit` findings of `text`: (path, message); no schema finding allowed.
+pub fn quota_fit(text: &str) -> Vec<(String, String)> {
     let report = validate(&[("q.yaml".into(), text.into())], &Options::default());
     let schema: Vec<_> = report
         .findings
