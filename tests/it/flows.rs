@@ -21,6 +21,12 @@ fn frontend_to_backend() -> String {
 /// A template directory whose `network/app-policy.yaml.hbs` has `peers` as every
 /// ingress rule's `from:` list.
 fn app_policy_with_peers(peers: &str) -> tempfile::TempDir {
+    app_policy_with_from(&format!("    - from:\n        - {peers}\n"))
+}
+
+/// A template directory whose `network/app-policy.yaml.hbs` starts every ingress rule
+/// with `from` (the `from:` key of a list item) instead of the declared peers.
+fn app_policy_with_from(from_block: &str) -> tempfile::TempDir {
     let t = tempfile::tempdir().unwrap();
     let original =
         std::fs::read_to_string(root().join("templates/network/app-policy.yaml.hbs")).unwrap();
@@ -32,7 +38,7 @@ fn app_policy_with_peers(peers: &str) -> tempfile::TempDir {
     std::fs::create_dir_all(t.path().join("network")).unwrap();
     std::fs::write(
         t.path().join("network/app-policy.yaml.hbs"),
-        original.replace(from, &format!("    - from:\n        - {peers}\n")),
+        original.replace(from, from_block),
     )
     .unwrap();
     t
@@ -310,4 +316,51 @@ fn a_peer_of_every_address_fails_the_proof() {
         ))
         .stderr(predicate::str::contains("nothing was written"));
     assert!(!t.path().join("out").exists());
+}
+
+#[test]
+fn a_rule_without_sources_fails_the_proof_as_from_any_source() {
+    // `from: []` admits every source, as a rule without `from` does.
+    let templates = app_policy_with_from("    - from: []\n");
+    let (assert, t) = render(&frontend_to_backend(), Some(templates.path()));
+    assert.code(1).stderr(predicate::str::contains(
+        "extra: any source → shop/backend TCP 8080 (admitted by `shop/backend-allow`",
+    ));
+    assert!(!t.path().join("out").exists());
+}
+
+#[test]
+fn an_unknown_flow_end_is_refused_with_the_list_of_declared_apps() {
+    let known = "apps are `shop/frontend`, `shop/backend`";
+    for (flow, field) in [
+        ("{ from: frontend, to: nosuch, port: 80 }", "to"),
+        ("{ from: nosuch, to: backend, port: 80 }", "from"),
+    ] {
+        let spec = frontend_to_backend().replace("{ from: frontend, to: backend, port: 80 }", flow);
+        let (assert, t) = render(&spec, None);
+        assert
+            .code(2)
+            .stderr(predicate::str::contains(format!(
+                "unknown flow {}",
+                if field == "to" { "target" } else { "source" }
+            )))
+            .stderr(predicate::str::contains(known));
+        assert!(!t.path().join("out").exists());
+    }
+}
+
+#[test]
+fn a_flow_to_the_api_server_warns_only_without_its_addresses() {
+    let warning = "the flow to `kube-apiserver` opens port(s) 443 to every address";
+    let open = frontend_to_backend().replace(
+        "  - { from: frontend, to: backend, port: 80 }\n",
+        "  - { from: frontend, to: backend, port: 80 }\n  - { from: backend, to: kube-apiserver, port: 443 }\n",
+    );
+    let (assert, _t) = render(&open, None);
+    assert.success().stderr(predicate::str::contains(warning));
+    let pinned = format!("{open}apiServer: {{ cidrs: [10.0.0.1/32] }}\n");
+    let (assert, _t) = render(&pinned, None);
+    assert
+        .success()
+        .stderr(predicate::str::contains(warning).not());
 }
