@@ -29,6 +29,31 @@ use events::Frame;
 /// below it).
 pub const MAX_DEPTH: usize = 100;
 
+/// The longest document read, in characters: 3 Mi, the API server's limit on a request
+/// body in bytes (3 MiB; etcd stores at most 1.5 MiB an object), so a document refused
+/// could never be applied, and parsing a file costs memory in proportion to its largest
+/// document, not to the whole file.
+pub const MAX_DOCUMENT_CHARS: usize = 3 << 20;
+
+/// Why the documents of a text could not be read: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    pub pos: Pos,
+    pub message: String,
+    /// The document is longer than [`MAX_DOCUMENT_CHARS`] (the text may be valid YAML).
+    pub too_large: bool,
+}
+
+impl ReadError {
+    fn syntax(pos: Pos, message: String) -> Self {
+        ReadError {
+            pos,
+            message,
+            too_large: false,
+        }
+    }
+}
+
 /// One segment of a path into a YAML document.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Seg {
@@ -215,15 +240,41 @@ pub fn pos_at(text: &str, byte: usize) -> Pos {
     Pos::new(line, before[start..].chars().count() + 1)
 }
 
-/// Build one index per document of `text`. A syntax error, or nesting deeper than
-/// [`MAX_DEPTH`], is returned with its position. [`Documents`] yields them one at a time.
-pub fn index_documents(text: &str) -> Result<Vec<PosIndex>, (Pos, String)> {
+/// Build one index per document of `text`. A syntax error, nesting deeper than
+/// [`MAX_DEPTH`] or a document longer than [`MAX_DOCUMENT_CHARS`] is returned with its
+/// position. [`Documents`] yields them one at a time.
+pub fn index_documents(text: &str) -> Result<Vec<PosIndex>, ReadError> {
     Documents::new(text).collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_past_the_limit_is_an_error_at_its_start_and_ends_the_text() {
+        let text = format!("a: 1\n---\nb: [{}]\n---\nc: 1\n", "x, ".repeat(50));
+        let mut docs = Documents::with_max_chars(&text, 100);
+        assert!(docs.next().unwrap().is_ok());
+        let e = docs.next().unwrap().unwrap_err();
+        assert!(e.too_large);
+        assert_eq!(e.pos, Pos::new(2, 1), "its `---`");
+        assert!(
+            e.message.contains("larger than 100 characters"),
+            "{}",
+            e.message
+        );
+        assert!(docs.next().is_none(), "nothing after the error");
+        // Each document is measured from its own start: three of 60 characters pass.
+        let small = format!("b: [{}]\n", "x, ".repeat(18));
+        let text = [small.as_str(); 3].join("---\n");
+        assert_eq!(
+            Documents::with_max_chars(&text, 100)
+                .filter(Result::is_ok)
+                .count(),
+            3
+        );
+    }
 
     const TEXT: &str = "\
 version: 1
@@ -282,7 +333,7 @@ kind: Second
     #[test]
     fn syntax_errors_have_positions() {
         let err = index_documents("a: [1, 2\nb: 3\n").unwrap_err();
-        assert!(err.0.line >= 1, "{err:?}");
+        assert!(err.pos.line >= 1, "{err:?}");
     }
 
     #[test]
@@ -360,7 +411,7 @@ kind: Second
                 .map(|i| format!("{}k:\n", "  ".repeat(i)))
                 .collect(),
         ] {
-            let (pos, message) = index_documents(&deep).unwrap_err();
+            let ReadError { pos, message, .. } = index_documents(&deep).unwrap_err();
             // Flow collections may hit the scanner's own limit first, which is as early.
             assert!(
                 message.contains("deeper than 100 levels") || message.contains("recursion limit"),
@@ -375,14 +426,15 @@ kind: Second
 
     #[test]
     fn deep_and_wide_documents_are_indexed() {
-        // 50,000 siblings at depth 99: one node and one edge each.
+        // 25,000 siblings at depth 99 (2.7 MB, under the document limit): one node and
+        // one edge each.
         let prefix: String = (0..99).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
-        let items: String = (0..50_000)
+        let items: String = (0..25_000)
             .map(|i| format!("{}v{i}: 1\n", " ".repeat(99)))
             .collect();
         let docs = index_documents(&(prefix + &items)).unwrap();
-        let path = format!("{}.v49999", vec!["k"; 99].join("."));
-        assert_eq!(docs[0].value(&path), Some(Pos::new(50_099, 108)));
-        assert_eq!(docs[0].tree.nodes.len(), 1 + 99 + 50_000);
+        let path = format!("{}.v24999", vec!["k"; 99].join("."));
+        assert_eq!(docs[0].value(&path), Some(Pos::new(25_099, 108)));
+        assert_eq!(docs[0].tree.nodes.len(), 1 + 99 + 25_000);
     }
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use kubeward::diag::render_all;
+use kubeward::diag::{escape, render_all};
 use kubeward::input;
 use kubeward::output::{diagram, diagram_dot};
 use kubeward::proof::Difference;
@@ -116,8 +116,16 @@ pub fn run_flows(args: &FlowsArgs) -> u8 {
             Ok(d) => docs.extend(d),
             Err(e) => {
                 eprintln!(
-                    "{}:{}:{}: error: not valid YAML: {}\n  help: fix the YAML syntax at this position (`kubeward check` reports every problem)",
-                    e.file, e.pos.line, e.pos.col, e.message
+                    "{}:{}:{}: error: {}\n  help: {} (`kubeward check` reports every problem)",
+                    escape(&e.file),
+                    e.pos.line,
+                    e.pos.col,
+                    escape(&e.headline()),
+                    if e.too_large {
+                        "split the document"
+                    } else {
+                        "fix the YAML syntax at this position"
+                    }
                 );
                 return USAGE;
             }

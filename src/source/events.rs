@@ -5,7 +5,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, StrInput};
 use crate::diag::Pos;
 
 use super::yaml11::{Resolved, value_path};
-use super::{Building, MAX_DEPTH, NodeId, PosIndex, Seg};
+use super::{Building, MAX_DEPTH, MAX_DOCUMENT_CHARS, NodeId, PosIndex, ReadError, Seg};
 
 pub(super) enum Frame {
     Map {
@@ -22,13 +22,18 @@ pub(super) enum Frame {
 
 /// The indexes of the documents of `text`, each yielded when its document ends: a
 /// caller that handles one document at a time holds one index at a time (a file of a
-/// million empty documents costs no more than one). After an error, nothing more.
+/// million empty documents costs no more than one). A document that runs past
+/// [`MAX_DOCUMENT_CHARS`] is an error as soon as an event starts beyond it. After an
+/// error, nothing more.
 pub struct Documents<'a> {
     parser: Parser<'a, StrInput<'a>>,
     stack: Vec<Frame>,
     cur: Building,
     depth: usize,
     failed: bool,
+    /// Character index where the current document starts.
+    doc_start: usize,
+    max_chars: usize,
 }
 
 impl<'a> Documents<'a> {
@@ -39,11 +44,40 @@ impl<'a> Documents<'a> {
             cur: Building::default(),
             depth: 0,
             failed: false,
+            doc_start: 0,
+            max_chars: MAX_DOCUMENT_CHARS,
         }
     }
 
+    /// The same with another document limit (for tests).
+    #[cfg(test)]
+    pub(crate) fn with_max_chars(text: &'a str, max_chars: usize) -> Self {
+        Documents {
+            max_chars,
+            ..Documents::new(text)
+        }
+    }
+
+    /// An error when the event at `span` lies beyond the current document's limit.
+    fn too_large(&mut self, event: &Event<'_>, span: &Span) -> Result<(), ReadError> {
+        if matches!(event, Event::DocumentStart(_)) {
+            self.doc_start = span.start.index();
+        }
+        if span.start.index().saturating_sub(self.doc_start) <= self.max_chars {
+            return Ok(());
+        }
+        Err(ReadError {
+            pos: self.cur.start,
+            message: format!(
+                "the document is larger than {}: the API server refuses a request body over 3 MiB (and etcd stores at most 1.5 MiB an object), so it cannot be applied; nothing in this file is read",
+                size_text(self.max_chars)
+            ),
+            too_large: true,
+        })
+    }
+
     /// Take one event; the finished index when it ends a document.
-    fn event(&mut self, event: Event<'_>, pos: Pos) -> Result<Option<PosIndex>, (Pos, String)> {
+    fn event(&mut self, event: Event<'_>, pos: Pos) -> Result<Option<PosIndex>, ReadError> {
         let (stack, cur) = (&mut self.stack, &mut self.cur);
         match event {
             Event::DocumentStart(_) => {
@@ -73,7 +107,7 @@ impl<'a> Documents<'a> {
             Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
                 self.depth += 1;
                 if self.depth > MAX_DEPTH {
-                    return Err((pos, too_deep()));
+                    return Err(ReadError::syntax(pos, too_deep()));
                 }
                 cur.anchor(anchor, stack, Some(self.depth));
                 let map = matches!(event, Event::MappingStart(..));
@@ -100,16 +134,17 @@ impl<'a> Documents<'a> {
 }
 
 impl Iterator for Documents<'_> {
-    type Item = Result<PosIndex, (Pos, String)>;
+    type Item = Result<PosIndex, ReadError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.failed {
             return None;
         }
         while let Some(item) = self.parser.next() {
-            let step = item
-                .map_err(scan_error)
-                .and_then(|(event, span)| self.event(event, to_pos(&span)));
+            let step = item.map_err(scan_error).and_then(|(event, span)| {
+                self.too_large(&event, &span)?;
+                self.event(event, to_pos(&span))
+            });
             match step {
                 Ok(Some(index)) => return Some(Ok(index)),
                 Ok(None) => {}
@@ -133,9 +168,18 @@ fn too_deep() -> String {
     )
 }
 
-fn scan_error(e: ScanError) -> (Pos, String) {
+fn scan_error(e: ScanError) -> ReadError {
     let m = e.marker();
-    (Pos::new(m.line(), m.col() + 1), e.info().to_string())
+    ReadError::syntax(Pos::new(m.line(), m.col() + 1), e.info().to_string())
+}
+
+/// `3 MiB` for the default limit, a count of characters for others.
+fn size_text(chars: usize) -> String {
+    if chars % (1 << 20) == 0 {
+        format!("{} MiB", chars >> 20)
+    } else {
+        format!("{chars} characters")
+    }
 }
 
 /// Handle one node event. `container` is `Some(true)` for a mapping start, `Some(false)`

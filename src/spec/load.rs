@@ -115,12 +115,15 @@ pub fn parse(file: &str, text: &str) -> Result<LoadedSpec, Vec<Diagnostic>> {
                 .with_help("start with `version: 1`, a `namespaces:` list and an `apps:` list; `kubeward init` writes one for you"),
         ]);
     }
-    let docs = index_documents(text).map_err(|(pos, msg)| {
-        vec![
-            Diagnostic::error(file, Some(pos), format!("invalid YAML: {msg}"))
-                .with_source(text)
-                .with_help("check the indentation and quoting around this position"),
-        ]
+    let docs = index_documents(text).map_err(|e| {
+        let d = if e.too_large {
+            Diagnostic::error(file, Some(e.pos), "the spec is larger than 3 MiB")
+                .with_help("a spec describes apps, namespaces and flows in a few kilobytes; split a very large one into several spec files")
+        } else {
+            Diagnostic::error(file, Some(e.pos), format!("invalid YAML: {}", e.message))
+                .with_help("check the indentation and quoting around this position")
+        };
+        vec![d.with_source(text)]
     })?;
     if docs.len() > 1 {
         return Err(vec![

@@ -8,6 +8,8 @@ use crate::suggest;
 
 /// Finding id of a file that is not YAML.
 pub const YAML_SYNTAX: &str = "yaml-syntax";
+/// Finding id of a document larger than the API server accepts (not read).
+pub const DOCUMENT_SIZE: &str = "document-size";
 /// Finding id of a document that does not match its Kubernetes API schema.
 pub const SCHEMA: &str = "schema";
 /// Finding id of an apiVersion the API server no longer serves.
@@ -65,6 +67,19 @@ pub static BUILTINS: &[Meta] = &[
         rationale: "A file that does not parse cannot be applied, and nothing in it can be checked.",
         fix: "fix the YAML syntax at the reported position",
         references: &["YAML 1.2"],
+        builtin: true,
+    },
+    Meta {
+        id: DOCUMENT_SIZE,
+        title: "Documents fit in one API request",
+        severity: Severity::Error,
+        kinds: &[],
+        rationale: "The API server refuses a request body over 3 MiB and etcd stores at most 1.5 MiB an object, so a larger document can never be applied; reading it would also cost memory many times its size. kubeward does not read such a document, and, as for a syntax error, checks nothing else in its file.",
+        fix: "split the object (a ConfigMap or Secret into several, large data into a volume or an image); if the file is not a manifest, leave it out with `--exclude`",
+        references: &[
+            "kube-apiserver MaxRequestBodyBytes (3 MiB)",
+            "etcd max-request-bytes (1.5 MiB by default)",
+        ],
         builtin: true,
     },
     Meta {

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use crate::diag::Pos;
-use crate::source::{Documents, PosIndex, pos_at};
+use crate::source::{Documents, PosIndex, ReadError, pos_at};
 
 use super::reading;
 
@@ -112,12 +112,25 @@ impl Document {
     }
 }
 
-/// A file that is not YAML at all.
+/// A file that is not YAML at all, or holds a document too large to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
     pub file: String,
     pub pos: Pos,
     pub message: String,
+    /// A document longer than [`crate::source::MAX_DOCUMENT_CHARS`], not a syntax error.
+    pub too_large: bool,
+}
+
+impl SyntaxError {
+    /// The error as one sentence: `not valid YAML: …`, or the size message as it is.
+    pub fn headline(&self) -> String {
+        if self.too_large {
+            self.message.clone()
+        } else {
+            format!("not valid YAML: {}", self.message)
+        }
+    }
 }
 
 /// Split a file's text into its non-empty documents, one document at a time: the text
@@ -125,10 +138,11 @@ pub struct SyntaxError {
 /// and positions of documents left out cost nothing. A syntax error anywhere in the file
 /// is reported rather than a later reading error, as if the whole file were read first.
 pub fn parse_documents(file: &str, text: &str) -> Result<Vec<Document>, SyntaxError> {
-    let syntax = |(pos, message)| SyntaxError {
+    let syntax = |e: ReadError| SyntaxError {
         file: file.into(),
-        pos,
-        message,
+        pos: e.pos,
+        message: e.message,
+        too_large: e.too_large,
     };
     let mut indexes = Documents::new(text).peekable();
     if indexes.peek().is_none() {
@@ -138,11 +152,14 @@ pub fn parse_documents(file: &str, text: &str) -> Result<Vec<Document>, SyntaxEr
             .next()
             .map(serde_yaml::Value::deserialize)
         {
-            return Err(syntax((
-                e.location()
+            return Err(SyntaxError {
+                file: file.into(),
+                pos: e
+                    .location()
                     .map_or(Pos::new(1, 1), |l| pos_at(text, l.index())),
-                e.to_string(),
-            )));
+                message: e.to_string(),
+                too_large: false,
+            });
         }
     }
     let mut docs = Vec::new();
@@ -174,11 +191,13 @@ fn read(
         file: file.into(),
         pos: e.location().map_or(pos.start, |l| pos_at(text, l.index())),
         message: e.to_string(),
+        too_large: false,
     })?;
     reading::as_kubernetes(&mut value, &pos).map_err(|message| SyntaxError {
         file: file.into(),
         pos: pos.start,
         message,
+        too_large: false,
     })?;
     if let Some(items) = reading::list_items(&mut value, &pos) {
         for (n, (item, index)) in items.into_iter().enumerate() {

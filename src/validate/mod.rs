@@ -252,15 +252,24 @@ pub fn validate_documents(files: &[(String, String)], opts: &Options) -> (Report
         let parsed = match parse_documents(name, text) {
             Ok(d) => d,
             Err(e) => {
+                let (rule, help) = if e.too_large {
+                    let fix = catalogue::lookup(catalogue::DOCUMENT_SIZE).map_or("", |m| m.fix);
+                    (catalogue::DOCUMENT_SIZE, fix)
+                } else {
+                    (
+                        catalogue::YAML_SYNTAX,
+                        "fix the YAML syntax at this position",
+                    )
+                };
                 report.findings.push(Finding {
-                    rule: catalogue::YAML_SYNTAX.into(),
+                    rule: rule.into(),
                     severity: Severity::Error,
+                    message: e.headline(),
                     file: e.file,
                     pos: Some(e.pos),
                     object: String::new(),
                     path: None,
-                    message: format!("not valid YAML: {}", e.message),
-                    help: "fix the YAML syntax at this position".into(),
+                    help: help.into(),
                 });
                 continue;
             }

@@ -1,5 +1,6 @@
 //! Input size: specs, `check` files and stdin over the limit (`KUBEWARD_MAX_INPUT`,
-//! default 64 MiB) are refused with exit 2 before they can exhaust memory.
+//! default 64 MiB) are refused with exit 2 before they can exhaust memory; a document
+//! over 3 MiB (the API server's request limit) is a `document-size` finding.
 
 use predicates::prelude::*;
 
@@ -127,4 +128,85 @@ fn a_template_override_over_the_limit_is_refused() {
         .stderr(predicate::str::contains(
             "larger than the input limit of 2 KiB",
         ));
+}
+
+/// A ConfigMap of about `mb` MiB of keys, one per line.
+fn configmap_of(name: &str, mb: usize) -> String {
+    let mut text = format!(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: x\ndata:\n"
+    );
+    let mut i = 0;
+    while text.len() < mb << 20 {
+        text.push_str(&format!("  k{i}: v\n"));
+        i += 1;
+    }
+    text
+}
+
+#[test]
+fn a_document_over_3_mib_is_a_finding_of_its_file() {
+    let t = tempfile::tempdir().unwrap();
+    let before =
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n  namespace: x\n  bogus: 1\n";
+    let text = format!("{before}---\n{}---\n{before}", configmap_of("big", 4));
+    std::fs::write(t.path().join("m.yaml"), text).unwrap();
+    let out = kubeward()
+        .current_dir(t.path())
+        .args(["check", "--format", "json", "m.yaml"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    let size: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] == "document-size")
+        .collect();
+    assert_eq!(size.len(), 1, "{findings:#?}");
+    assert_eq!(size[0]["line"], 7, "the `---` starting the big document");
+    assert!(
+        size[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the document is larger than 3 MiB: the API server refuses"),
+        "{}",
+        size[0]["message"]
+    );
+    // As for a syntax error, nothing else in the file is checked (the unknown field
+    // of either ServiceAccount is not reported): the file cannot be applied as it is.
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+}
+
+#[test]
+fn a_document_just_under_3_mib_is_read() {
+    let t = tempfile::tempdir().unwrap();
+    let text = configmap_of("fits", 3);
+    // `configmap_of` stops at the first line past 3 MiB: cut back under it.
+    let cut = text[..(3 << 20) - 16].rfind('\n').unwrap() + 1;
+    std::fs::write(t.path().join("m.yaml"), &text[..cut]).unwrap();
+    kubeward()
+        .current_dir(t.path())
+        .args(["check", "m.yaml"])
+        .assert()
+        .stdout(predicate::str::contains("document-size").not());
+}
+
+#[test]
+fn a_spec_over_3_mib_is_refused_as_too_large() {
+    let t = tempfile::tempdir().unwrap();
+    // (A comment before the document is not part of it: the text is in a value.)
+    let spec = format!(
+        "version: 1\nnamespaces: [{{ name: a }}]\nnote: {}\n",
+        "x".repeat(3 << 20)
+    );
+    std::fs::write(t.path().join("kubeward.yaml"), spec).unwrap();
+    kubeward()
+        .current_dir(t.path())
+        .args(["render", "-f", "kubeward.yaml", "-o", "out"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the spec is larger than 3 MiB"));
+    assert!(!t.path().join("out").exists());
 }
