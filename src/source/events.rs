@@ -175,7 +175,7 @@ fn scan_error(e: ScanError) -> ReadError {
 
 /// `3 MiB` for the default limit, a count of characters for others.
 fn size_text(chars: usize) -> String {
-    if chars % (1 << 20) == 0 {
+    if chars.is_multiple_of(1 << 20) {
         format!("{} MiB", chars >> 20)
     } else {
         format!("{chars} characters")
