@@ -40,7 +40,43 @@ pub struct Finding {
     pub help: Cow<'static, str>,
 }
 
+/// The most findings of one rule kept for one object: past it, one more finding counts
+/// the rest. A 3 MiB pod of 80,000 containers would otherwise hold a million findings
+/// (hundreds of MB) that no reader, SARIF upload or terminal wants.
+pub const MAX_PER_RULE_AND_OBJECT: usize = 1_000;
+
 impl Finding {
+    /// The findings of one rule about `doc`, made by `make`: at most
+    /// [`MAX_PER_RULE_AND_OBJECT`] of them, then one finding counting those left out
+    /// (same rule, object and severity, so exemptions and `--skip` treat it alike),
+    /// placed at the last one listed.
+    pub fn capped<T>(
+        out: &mut Vec<Finding>,
+        doc: &Document,
+        (rule, severity): (&'static str, Severity),
+        items: Vec<T>,
+        make: impl Fn(T) -> Finding,
+    ) {
+        let more = items.len().saturating_sub(MAX_PER_RULE_AND_OBJECT);
+        out.extend(items.into_iter().take(MAX_PER_RULE_AND_OBJECT).map(make));
+        if more > 0 {
+            // At the last finding listed: the count follows it in position order.
+            let pos = out.last().and_then(|f| f.pos).or(Some(doc.pos.start));
+            out.push(Finding {
+                rule: rule.into(),
+                severity,
+                file: doc.file.clone(),
+                pos,
+                object: doc.describe(),
+                path: None,
+                message: format!(
+                    "{more} more `{rule}` findings in this object are not listed (kubeward lists at most {MAX_PER_RULE_AND_OBJECT} of one rule per object)"
+                ),
+                help: "fix the listed findings first; each run lists the next ones".into(),
+            });
+        }
+    }
+
     /// The finding as a diagnostic for human output.
     pub fn to_diagnostic(&self, source: Option<&str>) -> Diagnostic {
         let object = if self.object.is_empty() {
@@ -183,7 +219,9 @@ fn admit(doc: Document, report: &mut Report) -> Option<Document> {
         return None;
     }
     report.documents += 1;
-    report.findings.extend(schema::check(&doc).into_iter().map(|e| Finding {
+    let id = (catalogue::SCHEMA, Severity::Error);
+    Finding::capped(&mut report.findings, &doc, id, schema::check(&doc), |e| {
+        Finding {
         rule: catalogue::SCHEMA.into(),
         severity: Severity::Error,
         file: doc.file.clone(),
@@ -192,7 +230,8 @@ fn admit(doc: Document, report: &mut Report) -> Option<Document> {
         path: Some(e.path).filter(|p| !p.is_empty()),
         message: e.message,
         help: "the Kubernetes API would reject or silently drop this; fix the field name or type (see `kubectl explain`)".into(),
-    }));
+    }
+    });
     Some(doc)
 }
 

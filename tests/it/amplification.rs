@@ -1,5 +1,6 @@
 //! Output stays proportionate to the problems: long source lines are clipped around the
-//! column and findings are capped per rule and file in text output (JSON keeps all).
+//! column, findings are capped per rule and file in text output, and every format keeps
+//! at most 1,000 findings of one rule per object, then one finding counting the rest.
 
 use serde_json::Value;
 
@@ -77,5 +78,76 @@ fn the_caret_of_a_clipped_line_is_under_the_finding() {
     assert!(
         under.starts_with("\"image\":\"nginx:latest\""),
         "{src}\n{caret}"
+    );
+}
+
+/// A Deployment of `n` containers on `nginx:latest`, with `annotations` in its metadata.
+fn deployment_of(n: usize, annotations: &str) -> String {
+    let containers: String = (0..n)
+        .map(|i| format!("        - {{ name: c{i}, image: \"nginx:latest\" }}\n"))
+        .collect();
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w\n  namespace: x\n{annotations}spec:\n  selector: {{ matchLabels: {{ a: b }} }}\n  template:\n    metadata: {{ labels: {{ a: b }} }}\n    spec:\n      containers:\n{containers}"
+    )
+}
+
+fn json_findings(input: String) -> Vec<Value> {
+    let out = kubeward()
+        .args(["check", "-", "--format", "json"])
+        .write_stdin(input)
+        .assert()
+        .code(1);
+    let v: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    v["findings"].as_array().unwrap().clone()
+}
+
+#[test]
+fn one_rule_keeps_1000_findings_per_object_and_counts_the_rest() {
+    let findings = json_findings(deployment_of(1_003, ""));
+    let tag: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["rule"] == "image-tag-pinned")
+        .collect();
+    assert_eq!(tag.len(), 1_001);
+    assert_eq!(tag[999]["path"], "spec.template.spec.containers[999].image");
+    let last = tag[1_000];
+    assert_eq!(
+        last["message"],
+        "3 more `image-tag-pinned` findings in this object are not listed (kubeward lists at most 1000 of one rule per object)"
+    );
+    assert_eq!(last["object"], "Deployment x/w");
+    assert_eq!(last["severity"], tag[0]["severity"]);
+    // Exactly 1,000 is not capped.
+    let exact = json_findings(deployment_of(1_000, ""));
+    let n = exact
+        .iter()
+        .filter(|f| f["rule"] == "image-tag-pinned")
+        .count();
+    assert_eq!(n, 1_000);
+}
+
+#[test]
+fn an_exemption_drops_the_count_of_findings_left_out_too() {
+    let exempt = "  annotations:\n    kubeward.dev/exempt: \"image-tag-pinned: test images\"\n";
+    let findings = json_findings(deployment_of(1_003, exempt));
+    assert!(findings.iter().all(|f| f["rule"] != "image-tag-pinned"));
+}
+
+#[test]
+fn schema_findings_are_capped_per_object_alike() {
+    let bogus: String = (0..1_002).map(|i| format!("  bogus{i}: 1\n")).collect();
+    let sa = format!(
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n  namespace: x\n{bogus}"
+    );
+    let findings = json_findings(sa);
+    let schema: Vec<&Value> = findings.iter().filter(|f| f["rule"] == "schema").collect();
+    assert_eq!(schema.len(), 1_001);
+    assert!(
+        schema[1_000]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("2 more `schema` findings in this object are not listed"),
+        "{}",
+        schema[1_000]["message"]
     );
 }

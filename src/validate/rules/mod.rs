@@ -276,8 +276,8 @@ fn check_one(
         } else {
             rule.check(doc, all)
         };
-        for hit in hits {
-            out.push(Finding {
+        Finding::capped(out, doc, (rule.id(), rule.severity()), hits, |hit| {
+            Finding {
                 rule: rule.id().into(),
                 severity: rule.severity(),
                 file: doc.file.clone(),
@@ -286,8 +286,8 @@ fn check_one(
                 path: Some(hit.path).filter(|p| !p.is_empty()),
                 message: hit.message,
                 help: rule.fix().into(),
-            });
-        }
+            }
+        });
     }
 }
 
