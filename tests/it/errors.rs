@@ -561,3 +561,22 @@ fn a_misspelt_key_at_any_level_is_reported_at_the_key_with_a_suggestion() {
         );
     }
 }
+
+#[test]
+fn a_flow_names_its_ports_once() {
+    let cidr = "{ cidr: 10.0.0.0/8 }";
+    let both = app_spec(&format!(
+        "flows:\n  - {{ from: web, to: {cidr}, port: 80, ports: [81] }}\n"
+    ));
+    expect_one(&both, "[81]", 0, "a flow has `port` or `ports`, not both");
+    let neither = app_spec(&format!("flows:\n  - {{ from: web, to: {cidr} }}\n"));
+    expect_one(&neither, "{ from: web", 0, "the flow opens no port");
+    let empty = app_spec(&format!(
+        "flows:\n  - {{ from: web, to: {cidr}, ports: [] }}\n"
+    ));
+    expect_one(&empty, "[]", 0, "`ports` is empty");
+    let ok = app_spec(&format!(
+        "flows:\n  - {{ from: web, to: {cidr}, ports: [80, 81] }}\n"
+    ));
+    assert!(parse_resolved("test.yaml", &ok).is_ok());
+}
