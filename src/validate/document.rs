@@ -138,6 +138,19 @@ impl SyntaxError {
 /// and positions of documents left out cost nothing. A syntax error anywhere in the file
 /// is reported rather than a later reading error, as if the whole file were read first.
 pub fn parse_documents(file: &str, text: &str) -> Result<Vec<Document>, SyntaxError> {
+    let mut docs = Vec::new();
+    read_documents(file, text, |d| docs.push(d))?;
+    Ok(docs)
+}
+
+/// [`parse_documents`], handing each document to `each` as soon as it is read (a caller
+/// that keeps some of them holds no second list). On an error, the documents already
+/// handed over are the file's first ones; the caller decides what becomes of them.
+pub fn read_documents(
+    file: &str,
+    text: &str,
+    mut each: impl FnMut(Document),
+) -> Result<(), SyntaxError> {
     let syntax = |e: ReadError| SyntaxError {
         file: file.into(),
         pos: e.pos,
@@ -162,30 +175,29 @@ pub fn parse_documents(file: &str, text: &str) -> Result<Vec<Document>, SyntaxEr
             });
         }
     }
-    let mut docs = Vec::new();
     let mut values = serde_yaml::Deserializer::from_str(text);
     let mut i = 0;
     while let Some(pos) = indexes.next() {
         let pos = pos.map_err(syntax)?;
         let Some(de) = values.next() else { break };
-        if let Err(message) = read(file, text, i, de, pos, &mut docs) {
+        if let Err(message) = read(file, text, i, de, pos, &mut each) {
             // The event parser's error of a later document comes first.
             return Err(indexes.find_map(Result::err).map_or(message, syntax));
         }
         i += 1;
     }
-    Ok(docs)
+    Ok(())
 }
 
-/// Read the `i`-th document of `text` into `docs` (its items for a `List`, nothing when
-/// it is empty).
+/// Read the `i`-th document of `text` and hand it to `each` (its items for a `List`,
+/// nothing when it is empty).
 fn read(
     file: &str,
     text: &str,
     i: usize,
     de: serde_yaml::Deserializer<'_>,
     pos: PosIndex,
-    docs: &mut Vec<Document>,
+    each: &mut impl FnMut(Document),
 ) -> Result<(), SyntaxError> {
     let mut value = serde_yaml::Value::deserialize(de).map_err(|e| SyntaxError {
         file: file.into(),
@@ -203,10 +215,10 @@ fn read(
         for (n, (item, index)) in items.into_iter().enumerate() {
             let mut doc = Document::new(file, i, item, index);
             doc.item = Some(n);
-            docs.push(doc);
+            each(doc);
         }
     } else if !value.is_null() {
-        docs.push(Document::new(file, i, value, pos));
+        each(Document::new(file, i, value, pos));
     }
     Ok(())
 }

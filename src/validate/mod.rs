@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::diag::{Diagnostic, Pos, Severity};
 
-pub use document::{Document, parse_documents};
+pub use document::{Document, parse_documents, read_documents};
 
 /// One problem found in a manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -288,9 +288,22 @@ pub fn validate_documents(files: &[(String, String)], opts: &Options) -> (Report
     let mut report = Report::default();
     let mut docs: Vec<Document> = Vec::new();
     for (name, text) in files {
-        let parsed = match parse_documents(name, text) {
-            Ok(d) => d,
+        // Each document is admitted as it is read, into the one list kept; a file that
+        // turns out not to parse gives back its documents and findings.
+        let (before, mut file) = (docs.len(), Report::default());
+        let read = read_documents(name, text, |doc| {
+            if let Some(doc) = admit(doc, &mut file) {
+                docs.push(doc);
+            }
+        });
+        match read {
+            Ok(()) => {
+                report.documents += file.documents;
+                join(&mut report.findings, file.findings);
+                join(&mut report.skipped, file.skipped);
+            }
             Err(e) => {
+                docs.truncate(before);
                 let (rule, help) = if e.too_large {
                     let fix = catalogue::lookup(catalogue::DOCUMENT_SIZE).map_or("", |m| m.fix);
                     (catalogue::DOCUMENT_SIZE, fix)
@@ -310,12 +323,6 @@ pub fn validate_documents(files: &[(String, String)], opts: &Options) -> (Report
                     path: None,
                     help: help.into(),
                 });
-                continue;
-            }
-        };
-        for doc in parsed {
-            if let Some(doc) = admit(doc, &mut report) {
-                docs.push(doc);
             }
         }
     }
@@ -326,6 +333,15 @@ pub fn validate_documents(files: &[(String, String)], opts: &Options) -> (Report
         .sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
     drop_repeats(&mut report.findings);
     (report, docs)
+}
+
+/// Add `more` to `all`, taking its buffer when `all` is empty (one file: no copy).
+fn join<T>(all: &mut Vec<T>, mut more: Vec<T>) {
+    if all.is_empty() {
+        *all = more;
+    } else {
+        all.append(&mut more);
+    }
 }
 
 /// Keep one of identical findings (same rule, object, place and message): several
