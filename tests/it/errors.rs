@@ -125,19 +125,19 @@ fn flow_port_range() {
 }
 
 #[test]
-fn cidr_must_be_valid() {
+fn flow_cidr_must_be_valid() {
     let text = app_spec("flows:\n  - { from: web, to: { cidr: 10.0.0.300/8 }, port: 5432 }\n");
     expect_one(&text, "10.0.0.300/8", 0, "not an IP address");
 }
 
 #[test]
-fn cidr_host_bits() {
+fn flow_cidr_host_bits() {
     let text = app_spec("flows:\n  - { from: web, to: { cidr: 10.1.2.3/8 }, port: 5432 }\n");
     expect_one(&text, "10.1.2.3/8", 0, "10.0.0.0/8");
 }
 
 #[test]
-fn cidr_except_inside() {
+fn flow_cidr_except_inside() {
     let text = app_spec(
         "flows:\n  - { from: web, to: { cidr: 10.0.0.0/16, except: [10.9.0.0/24] }, port: 5432 }\n",
     );
@@ -245,7 +245,7 @@ fn service_target_port_must_exist() {
 }
 
 #[test]
-fn ingress_needs_ingress_from() {
+fn flow_from_ingress_needs_ingress_from() {
     let text = app_spec("flows:\n  - { from: ingress, to: web, port: 8080 }\n");
     expect_one(
         &text,
