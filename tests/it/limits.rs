@@ -210,3 +210,33 @@ fn a_spec_over_3_mib_is_refused_as_too_large() {
         .stderr(predicate::str::contains("the spec is larger than 3 MiB"));
     assert!(!t.path().join("out").exists());
 }
+
+#[test]
+fn a_file_that_does_not_read_gives_back_its_earlier_documents_and_the_next_file_is_checked() {
+    use kubeward::validate::{Options, validate};
+    let sa =
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: sa\n  namespace: x\n  bogus: 1\n";
+    let custom = "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n";
+    let broken = format!("{sa}---\n{custom}---\na: [\n");
+    let files = [("a.yaml".to_string(), broken), ("b.yaml".into(), sa.into())];
+    let report = validate(&files, &Options::default());
+    let in_a: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.file == "a.yaml")
+        .collect();
+    assert_eq!(in_a.len(), 1, "{in_a:#?}");
+    assert_eq!(in_a[0].rule, "yaml-syntax");
+    assert!(
+        report.skipped.iter().all(|s| s.file != "a.yaml"),
+        "{:?}",
+        report.skipped
+    );
+    assert_eq!(report.documents, 1, "only b.yaml's ServiceAccount");
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.file == "b.yaml" && f.rule == "schema")
+    );
+}
