@@ -29,18 +29,18 @@ use events::Frame;
 /// below it).
 pub const MAX_DEPTH: usize = 100;
 
-/// The longest document read, in characters: 3 Mi, the API server's limit on a request
-/// body in bytes (3 MiB; etcd stores at most 1.5 MiB an object), so a document refused
-/// could never be applied, and parsing a file costs memory in proportion to its largest
-/// document, not to the whole file.
-pub const MAX_DOCUMENT_CHARS: usize = 3 << 20;
+/// The longest document read, in bytes: 3 MiB, the API server's limit on a request
+/// body (etcd stores at most 1.5 MiB an object), so a document refused could never be
+/// applied, and parsing a file costs memory in proportion to its largest document, not
+/// to the whole file.
+pub const MAX_DOCUMENT_BYTES: usize = 3 << 20;
 
 /// Why the documents of a text could not be read: where, and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReadError {
     pub pos: Pos,
     pub message: String,
-    /// The document is longer than [`MAX_DOCUMENT_CHARS`] (the text may be valid YAML).
+    /// The document is longer than [`MAX_DOCUMENT_BYTES`] (the text may be valid YAML).
     pub too_large: bool,
 }
 
@@ -241,7 +241,7 @@ pub fn pos_at(text: &str, byte: usize) -> Pos {
 }
 
 /// Build one index per document of `text`. A syntax error, nesting deeper than
-/// [`MAX_DEPTH`] or a document longer than [`MAX_DOCUMENT_CHARS`] is returned with its
+/// [`MAX_DEPTH`] or a document longer than [`MAX_DOCUMENT_BYTES`] is returned with its
 /// position. [`Documents`] yields them one at a time.
 pub fn index_documents(text: &str) -> Result<Vec<PosIndex>, ReadError> {
     Documents::new(text).collect()
@@ -250,31 +250,6 @@ pub fn index_documents(text: &str) -> Result<Vec<PosIndex>, ReadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_document_past_the_limit_is_an_error_at_its_start_and_ends_the_text() {
-        let text = format!("a: 1\n---\nb: [{}]\n---\nc: 1\n", "x, ".repeat(50));
-        let mut docs = Documents::with_max_chars(&text, 100);
-        assert!(docs.next().unwrap().is_ok());
-        let e = docs.next().unwrap().unwrap_err();
-        assert!(e.too_large);
-        assert_eq!(e.pos, Pos::new(2, 1), "its `---`");
-        assert!(
-            e.message.contains("larger than 100 characters"),
-            "{}",
-            e.message
-        );
-        assert!(docs.next().is_none(), "nothing after the error");
-        // Each document is measured from its own start: three of 60 characters pass.
-        let small = format!("b: [{}]\n", "x, ".repeat(18));
-        let text = [small.as_str(); 3].join("---\n");
-        assert_eq!(
-            Documents::with_max_chars(&text, 100)
-                .filter(Result::is_ok)
-                .count(),
-            3
-        );
-    }
 
     const TEXT: &str = "\
 version: 1
@@ -288,6 +263,44 @@ labels:
 ---
 kind: Second
 ";
+
+    #[test]
+    fn a_document_past_the_limit_is_an_error_at_its_start_before_any_document() {
+        let text = format!("a: 1\n---\nb: [{}]\n---\nc: 1\n", "x, ".repeat(50));
+        let mut docs = Documents::with_max_bytes(&text, 100);
+        let e = docs.next().unwrap().unwrap_err();
+        assert!(e.too_large);
+        assert_eq!(e.pos, Pos::new(2, 1), "its `---`");
+        assert!(e.message.contains("larger than 100 bytes"), "{}", e.message);
+        assert!(docs.next().is_none(), "nothing after the error");
+        // Each document is measured from its own marker: three of 60 bytes pass.
+        let small = format!("b: [{}]\n", "x, ".repeat(18));
+        let text = [small.as_str(); 3].join("---\n");
+        let read = Documents::with_max_bytes(&text, 100).filter(Result::is_ok);
+        assert_eq!(read.count(), 3);
+    }
+
+    #[test]
+    fn documents_are_measured_between_marker_lines_of_any_line_break() {
+        let long = "x".repeat(60);
+        let over = |text: &str| events::oversized(text, 100);
+        // One 200-byte line of JSON: no marker, the whole text is one document.
+        assert_eq!(over(&format!("{{\"a\": \"{long}{long}{long}\"}}")), Some(0));
+        // `---`, `--- value` and `...` end documents, after LF, CRLF or CR.
+        for br in ["\n", "\r\n", "\r"] {
+            let text =
+                format!("a: {long}{br}---{br}b: {long}{br}--- c{br}d: {long}{br}...{br}e: 1{br}");
+            assert_eq!(over(&text), None, "{text:?}");
+        }
+        // `----`, `---x` and an indented `---` are not markers.
+        for not in ["----", "---x", " ---"] {
+            let text = format!("a: {long}\n{not}\nb: {long}\n");
+            assert_eq!(over(&text), Some(0), "{not}");
+        }
+        // The second document is too long: its `---` line is where it starts.
+        let text = format!("a: 1\n---\nb: {long}{long}\n");
+        assert_eq!(over(&text), Some(5));
+    }
 
     #[test]
     fn indexes_mapping_values_and_sequence_items() {

@@ -5,7 +5,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, StrInput};
 use crate::diag::Pos;
 
 use super::yaml11::{Resolved, value_path};
-use super::{Building, MAX_DEPTH, MAX_DOCUMENT_CHARS, NodeId, PosIndex, ReadError, Seg};
+use super::{Building, MAX_DEPTH, MAX_DOCUMENT_BYTES, NodeId, PosIndex, ReadError, Seg, pos_at};
 
 pub(super) enum Frame {
     Map {
@@ -22,58 +22,42 @@ pub(super) enum Frame {
 
 /// The indexes of the documents of `text`, each yielded when its document ends: a
 /// caller that handles one document at a time holds one index at a time (a file of a
-/// million empty documents costs no more than one). A document that runs past
-/// [`MAX_DOCUMENT_CHARS`] is an error as soon as an event starts beyond it. After an
-/// error, nothing more.
+/// million empty documents costs no more than one). A text holding a document longer
+/// than [`MAX_DOCUMENT_BYTES`] yields that error first, before any parsing (see
+/// [`oversized`]). After an error, nothing more.
 pub struct Documents<'a> {
     parser: Parser<'a, StrInput<'a>>,
     stack: Vec<Frame>,
     cur: Building,
     depth: usize,
     failed: bool,
-    /// Character index where the current document starts.
-    doc_start: usize,
-    max_chars: usize,
+    /// The error of a document over the size limit, yielded first.
+    oversized: Option<ReadError>,
 }
 
 impl<'a> Documents<'a> {
     pub fn new(text: &'a str) -> Self {
+        Self::with_max_bytes(text, MAX_DOCUMENT_BYTES)
+    }
+
+    /// The same with another document size limit (tests use small ones).
+    pub(crate) fn with_max_bytes(text: &'a str, max: usize) -> Self {
+        let oversized = oversized(text, max).map(|start| ReadError {
+            pos: pos_at(text, start),
+            message: format!(
+                "the document is larger than {}: the API server refuses a request body over 3 MiB (and etcd stores at most 1.5 MiB an object), so it cannot be applied; nothing in this file is read",
+                size_text(max)
+            ),
+            too_large: true,
+        });
         Documents {
             parser: Parser::new_from_str(text),
             stack: Vec::new(),
             cur: Building::default(),
             depth: 0,
             failed: false,
-            doc_start: 0,
-            max_chars: MAX_DOCUMENT_CHARS,
+            oversized,
         }
-    }
-
-    /// The same with another document limit (for tests).
-    #[cfg(test)]
-    pub(crate) fn with_max_chars(text: &'a str, max_chars: usize) -> Self {
-        Documents {
-            max_chars,
-            ..Documents::new(text)
-        }
-    }
-
-    /// An error when the event at `span` lies beyond the current document's limit.
-    fn too_large(&mut self, event: &Event<'_>, span: &Span) -> Result<(), ReadError> {
-        if matches!(event, Event::DocumentStart(_)) {
-            self.doc_start = span.start.index();
-        }
-        if span.start.index().saturating_sub(self.doc_start) <= self.max_chars {
-            return Ok(());
-        }
-        Err(ReadError {
-            pos: self.cur.start,
-            message: format!(
-                "the document is larger than {}: the API server refuses a request body over 3 MiB (and etcd stores at most 1.5 MiB an object), so it cannot be applied; nothing in this file is read",
-                size_text(self.max_chars)
-            ),
-            too_large: true,
-        })
     }
 
     /// Take one event; the finished index when it ends a document.
@@ -140,11 +124,14 @@ impl Iterator for Documents<'_> {
         if self.failed {
             return None;
         }
+        if let Some(e) = self.oversized.take() {
+            self.failed = true;
+            return Some(Err(e));
+        }
         while let Some(item) = self.parser.next() {
-            let step = item.map_err(scan_error).and_then(|(event, span)| {
-                self.too_large(&event, &span)?;
-                self.event(event, to_pos(&span))
-            });
+            let step = item
+                .map_err(scan_error)
+                .and_then(|(event, span)| self.event(event, to_pos(&span)));
             match step {
                 Ok(Some(index)) => return Some(Ok(index)),
                 Ok(None) => {}
@@ -173,13 +160,46 @@ fn scan_error(e: ScanError) -> ReadError {
     ReadError::syntax(Pos::new(m.line(), m.col() + 1), e.info().to_string())
 }
 
-/// `3 MiB` for the default limit, a count of characters for others.
-fn size_text(chars: usize) -> String {
-    if chars.is_multiple_of(1 << 20) {
-        format!("{} MiB", chars >> 20)
+/// `3 MiB` for the default limit, a count of bytes for others.
+fn size_text(bytes: usize) -> String {
+    if bytes.is_multiple_of(1 << 20) {
+        format!("{} MiB", bytes >> 20)
     } else {
-        format!("{chars} characters")
+        format!("{bytes} bytes")
     }
+}
+
+/// The byte offset where the first document of `text` longer than `max` bytes starts.
+/// Documents are measured between marker lines (`---` or `...` at the start of a line,
+/// which end a document whatever it holds), by a scan of the bytes before any parser
+/// sees them: a parser holds a flow collection's tokens until it closes, so a one-line
+/// 10 MB JSON document would cost hundreds of MB before its first event.
+pub(super) fn oversized(text: &str, max: usize) -> Option<usize> {
+    if text.len() <= max {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let (mut start, mut line) = (0, 0);
+    loop {
+        if is_marker(&bytes[line..]) {
+            if line - start > max {
+                return Some(start);
+            }
+            start = line;
+        }
+        match bytes[line..].iter().position(|&b| b == b'\n' || b == b'\r') {
+            Some(end) => line += end + 1,
+            None => break,
+        }
+    }
+    (bytes.len() - start > max).then_some(start)
+}
+
+/// Whether a line starts with a document marker: `---` or `...` followed by a blank or
+/// the end of the line.
+fn is_marker(line: &[u8]) -> bool {
+    (line.starts_with(b"---") || line.starts_with(b"..."))
+        && matches!(line.get(3), None | Some(b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// Handle one node event. `container` is `Some(true)` for a mapping start, `Some(false)`

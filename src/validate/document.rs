@@ -118,7 +118,7 @@ pub struct SyntaxError {
     pub file: String,
     pub pos: Pos,
     pub message: String,
-    /// A document longer than [`crate::source::MAX_DOCUMENT_CHARS`], not a syntax error.
+    /// A document longer than [`crate::source::MAX_DOCUMENT_BYTES`], not a syntax error.
     pub too_large: bool,
 }
 
