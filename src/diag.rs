@@ -92,12 +92,24 @@ impl Diagnostic {
     /// LF, CRLF or CR, as YAML 1.2 (and the position index) count them. Of a line longer
     /// than [`SNIPPET_MAX`] characters only a window around the column is kept, so a
     /// one-line megabyte manifest does not cost a megabyte per finding.
-    pub fn with_source(mut self, text: &str) -> Self {
+    pub fn with_source(self, text: &str) -> Self {
+        match self.pos.and_then(|pos| source_line(text, pos.line)) {
+            Some(line) => self.with_line(line),
+            None => self,
+        }
+    }
+
+    /// [`Self::with_source`] with the line already found (see [`Lines`]): a report of
+    /// many findings in one file finds each line once, not once per finding.
+    pub fn with_line(mut self, line: &str) -> Self {
         let Some(pos) = self.pos else { return self };
-        let Some(line) = source_line(text, pos.line) else {
-            return self;
+        // An ASCII line is cut by bytes: no walk over a megabyte line per finding.
+        let ascii = line.is_ascii();
+        let len = if ascii {
+            line.len()
+        } else {
+            line.chars().count()
         };
-        let len = line.chars().count();
         let (start, keep) = if len <= SNIPPET_MAX {
             (0, len)
         } else {
@@ -107,7 +119,11 @@ impl Diagnostic {
                 .min(len - SNIPPET_WIDTH);
             (start, SNIPPET_MAX + 1)
         };
-        self.snippet = Some(line.chars().skip(start).take(keep).collect());
+        self.snippet = Some(if ascii {
+            line[start..len.min(start + keep)].to_string()
+        } else {
+            line.chars().skip(start).take(keep).collect()
+        });
         self.snippet_start = start;
         self
     }
@@ -155,10 +171,47 @@ const SNIPPET_WIDTH: usize = 100;
 const SNIPPET_LEFT: usize = 40;
 
 /// Line `line` (1-based) of `text`, lines ending at LF, CRLF or CR; `None` past the end.
+/// Where each line of a text starts, lines ending as [`source_line`] ends them: after
+/// one pass, any line is found without scanning the text again.
+pub struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let b = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &c) in b.iter().enumerate() {
+            if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+                starts.push(i + 1);
+            }
+        }
+        Lines { text, starts }
+    }
+
+    /// The 1-based line `n`, without its line break; `None` past the end.
+    pub fn line(&self, n: usize) -> Option<&'a str> {
+        let start = *self.starts.get(n.checked_sub(1)?)?;
+        let rest = self.text.get(start..).filter(|r| !r.is_empty())?;
+        Some(&rest[..line_end(rest)])
+    }
+}
+
+/// The byte length of the first line of `text` (up to its CR or LF).
+fn line_end(text: &str) -> usize {
+    text.bytes()
+        .position(|b| b == b'\r' || b == b'\n')
+        .unwrap_or(text.len())
+}
+
 pub fn source_line(text: &str, line: usize) -> Option<&str> {
     let mut rest = text;
     for _ in 1..line {
-        let end = rest.find(['\r', '\n'])?;
+        let end = line_end(rest);
+        if end == rest.len() {
+            return None;
+        }
         let skip = if rest[end..].starts_with("\r\n") {
             2
         } else {
@@ -169,7 +222,7 @@ pub fn source_line(text: &str, line: usize) -> Option<&str> {
     if rest.is_empty() {
         return None;
     }
-    Some(&rest[..rest.find(['\r', '\n']).unwrap_or(rest.len())])
+    Some(&rest[..line_end(rest)])
 }
 
 /// The source line as shown and the padding that puts a caret under the character at
@@ -342,6 +395,30 @@ mod tests {
         assert_eq!(source_line("a\n", 2), None);
         assert_eq!(source_line("", 1), None);
         assert_eq!(source_line("x\u{85}y\n", 1), Some("x\u{85}y"));
+        for text in [text, "a\n", "", "x\u{85}y\n", "\n\r\n\r", "a\r\n"] {
+            let lines = Lines::new(text);
+            for n in 1..=6 {
+                assert_eq!(lines.line(n), source_line(text, n), "{text:?} line {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_ascii_line_and_a_non_ascii_line_are_clipped_alike() {
+        for fill in ["-", "é"] {
+            let line = format!("x{}y", fill.repeat(300));
+            for col in [1, 150, 302] {
+                let d = Diagnostic::error("f", Some(Pos::new(1, col)), "m").with_line(&line);
+                let shown = d.snippet.unwrap();
+                let want: String = line
+                    .chars()
+                    .skip(d.snippet_start)
+                    .take(SNIPPET_MAX + 1)
+                    .collect();
+                assert_eq!(shown, want, "{fill} at {col}");
+                assert!(d.snippet_start > 0 || col == 1, "{fill} at {col}");
+            }
+        }
     }
 
     #[test]

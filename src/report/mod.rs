@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::diag::{Diagnostic, Severity, escape, render_all};
+use crate::diag::{Diagnostic, Lines, Severity, escape, render_all};
 use crate::validate::{Report, SkipClass};
 
 /// Counts of one check run.
@@ -158,6 +158,7 @@ pub fn text_with(report: &Report, files: &[(String, String)], detail: Detail) ->
             .map(|(_, t)| t.as_str())
     };
     let mut shown: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut lines: BTreeMap<&str, Lines> = BTreeMap::new();
     let mut items: Vec<(&str, Option<_>, Diagnostic)> = Vec::new();
     for f in report
         .findings
@@ -167,7 +168,12 @@ pub fn text_with(report: &Report, files: &[(String, String)], detail: Detail) ->
         let n = shown.entry((&f.file, &f.rule)).or_default();
         *n += 1;
         if *n <= SHOWN_PER_RULE_AND_FILE {
-            items.push((f.file.as_str(), f.pos, f.to_diagnostic(source(&f.file))));
+            let line = f.pos.and_then(|pos| {
+                let text = source(&f.file)?;
+                let file = lines.entry(&f.file).or_insert_with(|| Lines::new(text));
+                file.line(pos.line)
+            });
+            items.push((f.file.as_str(), f.pos, f.to_diagnostic_on(line)));
         }
     }
     for s in report.skipped.iter().filter(|_| !quiet) {

@@ -77,8 +77,17 @@ impl Finding {
         }
     }
 
-    /// The finding as a diagnostic for human output.
+    /// The finding as a diagnostic for human output, with its line of `source`.
     pub fn to_diagnostic(&self, source: Option<&str>) -> Diagnostic {
+        let d = self.to_diagnostic_on(None);
+        match source {
+            Some(text) => d.with_source(text),
+            None => d,
+        }
+    }
+
+    /// The finding as a diagnostic for human output, with its source `line` when known.
+    pub fn to_diagnostic_on(&self, line: Option<&str>) -> Diagnostic {
         let object = if self.object.is_empty() {
             String::new()
         } else {
@@ -98,8 +107,8 @@ impl Finding {
         .with_code(self.rule.clone())
         .with_help(self.help.clone());
         d.severity = self.severity;
-        match source {
-            Some(text) => d.with_source(text),
+        match line {
+            Some(line) => d.with_line(line),
             None => d,
         }
     }
