@@ -383,3 +383,33 @@ fn policy_pods_stand_for_what_a_lone_policy_was_written_for() {
             .is_empty()
     );
 }
+
+#[test]
+fn isolation_in_one_direction_is_isolation() {
+    for types in ["[Ingress]", "[Egress]"] {
+        let deny = format!("  podSelector: {{}}\n  policyTypes: {types}\n");
+        let m = matrix(
+            &[deploy("a", "web", &[]), policy("a", "p", &deny)],
+            &Extras::default(),
+        );
+        assert!(m.any_isolation(), "{types}");
+    }
+}
+
+#[test]
+fn endpoints_outside_the_universe_allow_nothing() {
+    let docs = parse_documents("t.yaml", &deploy("a", "web", &[("http", 80)])).unwrap();
+    let e = Evaluation::new(&docs, &Extras::default());
+    let a = e.universe.namespace("a").unwrap();
+    let web = Endpoint::Pod(e.universe.pods_in(a).next().unwrap());
+    assert!(!e.allowed(web, web).ports.is_empty(), "no policy: open");
+    let (pods, regions) = (e.universe.pods.len(), e.universe.regions.len());
+    for bad in [
+        Endpoint::Pod(pods),
+        Endpoint::Region(regions),
+        Endpoint::Any,
+    ] {
+        assert!(e.allowed(web, bad).ports.is_empty(), "{bad:?}");
+        assert!(e.allowed(bad, web).ports.is_empty(), "{bad:?}");
+    }
+}
