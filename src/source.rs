@@ -297,6 +297,9 @@ kind: Second
             let text = format!("a: {long}\n{not}\nb: {long}\n");
             assert_eq!(over(&text), Some(0), "{not}");
         }
+        // Indentation does not count: 160 bytes of which 120 are leading spaces.
+        let text = format!("a:\n{}b: 1\n{}c: 2\n", " ".repeat(60), " ".repeat(60));
+        assert_eq!(over(&text), None);
         // The second document is too long: its `---` line is where it starts.
         let text = format!("a: 1\n---\nb: {long}{long}\n");
         assert_eq!(over(&text), Some(5));

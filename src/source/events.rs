@@ -45,7 +45,7 @@ impl<'a> Documents<'a> {
         let oversized = oversized(text, max).map(|start| ReadError {
             pos: pos_at(text, start),
             message: format!(
-                "the document is larger than {}: the API server refuses a request body over 3 MiB (and etcd stores at most 1.5 MiB an object), so it cannot be applied; nothing in this file is read",
+                "the document is larger than {} (not counting indentation): the API server refuses a request body over 3 MiB (and etcd stores at most 1.5 MiB an object), so it cannot be applied; nothing in this file is read",
                 size_text(max)
             ),
             too_large: true,
@@ -169,30 +169,36 @@ fn size_text(bytes: usize) -> String {
     }
 }
 
-/// The byte offset where the first document of `text` longer than `max` bytes starts.
-/// Documents are measured between marker lines (`---` or `...` at the start of a line,
-/// which end a document whatever it holds), by a scan of the bytes before any parser
-/// sees them: a parser holds a flow collection's tokens until it closes, so a one-line
-/// 10 MB JSON document would cost hundreds of MB before its first event.
+/// The byte offset where the first document of `text` longer than `max` bytes starts,
+/// not counting the indentation of its lines (which the JSON that `kubectl` sends
+/// leaves out). Documents are measured between marker lines (`---` or `...` at the
+/// start of a line, which end a document whatever it holds), by a scan of the bytes
+/// before any parser sees them: a parser holds a flow collection's tokens until it
+/// closes, so a one-line 10 MB JSON document would cost hundreds of MB before its
+/// first event.
 pub(super) fn oversized(text: &str, max: usize) -> Option<usize> {
     if text.len() <= max {
         return None;
     }
     let bytes = text.as_bytes();
-    let (mut start, mut line) = (0, 0);
-    loop {
-        if is_marker(&bytes[line..]) {
-            if line - start > max {
+    let (mut start, mut size, mut line) = (0, 0, 0);
+    while line < bytes.len() {
+        let rest = &bytes[line..];
+        if is_marker(rest) {
+            if size > max {
                 return Some(start);
             }
-            start = line;
+            (start, size) = (line, 0);
         }
-        match bytes[line..].iter().position(|&b| b == b'\n' || b == b'\r') {
-            Some(end) => line += end + 1,
-            None => break,
-        }
+        let end = rest
+            .iter()
+            .position(|&b| b == b'\n' || b == b'\r')
+            .map_or(rest.len(), |e| e + 1);
+        let indent = rest[..end].iter().take_while(|&&b| b == b' ').count();
+        size += end - indent;
+        line += end;
     }
-    (bytes.len() - start > max).then_some(start)
+    (size > max).then_some(start)
 }
 
 /// Whether a line starts with a document marker: `---` or `...` followed by a blank or

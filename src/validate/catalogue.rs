@@ -74,7 +74,7 @@ pub static BUILTINS: &[Meta] = &[
         title: "Documents fit in one API request",
         severity: Severity::Error,
         kinds: &[],
-        rationale: "The API server refuses a request body over 3 MiB and etcd stores at most 1.5 MiB an object, so a larger document can never be applied; reading it would also cost memory many times its size. kubeward does not read such a document, and, as for a syntax error, checks nothing else in its file.",
+        rationale: "The API server refuses a request body over 3 MiB and etcd stores at most 1.5 MiB an object, so a larger document (measured without its indentation, which the JSON sent leaves out) can never be applied; reading it would also cost memory many times its size. kubeward does not read such a document, and, as for a syntax error, checks nothing else in its file.",
         fix: "split the object (a ConfigMap or Secret into several, large data into a volume or an image); if the file is not a manifest, leave it out with `--exclude`",
         references: &[
             "kube-apiserver MaxRequestBodyBytes (3 MiB)",
