@@ -106,8 +106,28 @@ pub struct PosIndex {
 struct Tree {
     /// (key, value) position of each node.
     nodes: Vec<(Packed, Packed)>,
-    /// The edges: (parent, key or index) → child.
-    children: HashMap<(NodeId, Seg), NodeId>,
+    /// The edges: (parent, key or index as an [`Edge`]) → child.
+    children: HashMap<(NodeId, Edge), NodeId>,
+}
+
+/// A key or an index of a path segment in 8 bytes: an index with the top bit set, a
+/// key as a 63-bit hash under this process's random seed (a file cannot be made to
+/// collide; the keys are already held by the document's value, so the index keeps no
+/// second copy of every key of a large mapping).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Edge(u64);
+
+impl Edge {
+    fn of(seg: &Seg) -> Edge {
+        static SEED: std::sync::OnceLock<std::hash::RandomState> = std::sync::OnceLock::new();
+        match seg {
+            Seg::Index(i) => Edge(1 << 63 | *i as u64),
+            Seg::Key(k) => {
+                let seed = SEED.get_or_init(std::hash::RandomState::new);
+                Edge(std::hash::BuildHasher::hash_one(seed, k) >> 1)
+            }
+        }
+    }
 }
 
 impl PosIndex {
@@ -147,7 +167,7 @@ impl PosIndex {
         };
         let mut whole = true;
         for seg in path::segments(path) {
-            match self.tree.children.get(&(id, seg)) {
+            match self.tree.children.get(&(id, Edge::of(&seg))) {
                 Some(&child) => id = child,
                 None => {
                     whole = false;
@@ -175,7 +195,7 @@ impl PosIndex {
     pub fn subtree(&self, path: &[Seg]) -> Option<PosIndex> {
         let mut id = self.root?;
         for seg in path {
-            id = *self.tree.children.get(&(id, seg.clone()))?;
+            id = *self.tree.children.get(&(id, Edge::of(seg)))?;
         }
         Some(PosIndex {
             tree: Arc::clone(&self.tree),
@@ -207,7 +227,7 @@ impl Building {
         self.tree.nodes.push((key.into(), value.into()));
         match parent {
             Some(edge) => {
-                self.tree.children.insert(edge, id);
+                self.tree.children.insert((edge.0, Edge::of(&edge.1)), id);
             }
             None => self.root = Some(id),
         }
