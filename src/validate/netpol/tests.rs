@@ -413,3 +413,64 @@ fn endpoints_outside_the_universe_allow_nothing() {
         assert!(e.allowed(bad, web).ports.is_empty(), "{bad:?}");
     }
 }
+
+#[test]
+fn a_connection_to_a_receiver_that_restricts_it_is_shown_beside_the_open_egress() {
+    // web may send to any address on 5432; db admits only web on 5432: the connection
+    // web → db is shown on its own (db restricts it), not folded into `web → any`.
+    let m = matrix(
+        &[
+            deploy("a", "web", &[]),
+            deploy("a", "db", &[("pg", 5432)]),
+            policy(
+                "a",
+                "web-out",
+                "  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Egress]\n  egress:\n    - ports: [{port: 5432}]\n",
+            ),
+            policy(
+                "a",
+                "db-in",
+                "  podSelector: {matchLabels: {app: db}}\n  policyTypes: [Ingress]\n  ingress:\n    - from: [{podSelector: {matchLabels: {app: web}}}]\n      ports: [{port: 5432}]\n",
+            ),
+        ],
+        &Extras::default(),
+    );
+    let got = lines(&m);
+    assert!(
+        got.contains(&"a/web → a/db TCP 5432".to_string()),
+        "{got:#?}"
+    );
+    assert!(
+        got.contains(&"a/web → any TCP 5432".to_string()),
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn a_connection_from_a_sender_that_restricts_it_is_shown_beside_the_open_ingress() {
+    // db admits any source on 5432; web may send only to db on 5432: web → db is shown
+    // on its own (web restricts it), not folded into `any → db`.
+    let m = matrix(
+        &[
+            deploy("a", "web", &[]),
+            deploy("a", "db", &[("pg", 5432)]),
+            policy(
+                "a",
+                "web-out",
+                "  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Egress]\n  egress:\n    - to: [{podSelector: {matchLabels: {app: db}}}]\n      ports: [{port: 5432}]\n",
+            ),
+            policy(
+                "a",
+                "db-in",
+                "  podSelector: {matchLabels: {app: db}}\n  policyTypes: [Ingress]\n  ingress:\n    - ports: [{port: 5432}]\n",
+            ),
+        ],
+        &Extras::default(),
+    );
+    let got = lines(&m);
+    assert!(
+        got.contains(&"a/web → a/db TCP 5432".to_string()),
+        "{got:#?}"
+    );
+    assert!(got.contains(&"any → a/db TCP 5432".to_string()), "{got:#?}");
+}
