@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::diag::{Diagnostic, Severity};
 use crate::plan::plan;
 use crate::proof::{Difference, prove};
-use crate::render::{Renderer, Template, TemplateError};
+use crate::render::{RenderedFile, Renderer, Template, TemplateError};
 use crate::resolve::Model;
 use crate::validate::{self, Finding, Report};
 
@@ -57,9 +57,9 @@ pub fn render(
     spec_warnings: Vec<Diagnostic>,
     templates: BTreeMap<String, Template>,
 ) -> Result<Bundle, RenderError> {
-    let plan = plan(model);
-    let renderer = Renderer::new(templates)?;
-    let rendered = renderer.render(&plan)?;
+    // The plan's views and the template registry are dropped once the files are
+    // rendered: the validation that follows holds the parsed documents, the peak.
+    let rendered = Renderer::new(templates)?.render(&plan(model))?;
     let origins: BTreeMap<String, String> = rendered
         .iter()
         .map(|r| (r.path.clone(), r.origin.clone()))
@@ -70,14 +70,11 @@ pub fn render(
         .map(|r| r.path.clone())
         .collect();
     // Files that are not Kubernetes objects (CI workflows) were parsed as YAML when
-    // rendered; the manifest checks see only the manifests.
-    let manifests: Vec<(String, String)> = rendered
-        .iter()
-        .filter(|r| r.kubernetes)
-        .map(|r| (r.path.clone(), r.text.clone()))
-        .collect();
-    let mut files: Vec<(String, String)> = rendered.into_iter().map(|r| (r.path, r.text)).collect();
-    check_generated(model, &files, &origins)?;
+    // rendered; the manifest checks see only the manifests, moved aside (not copied)
+    // and put back in order after.
+    let kubernetes: Vec<bool> = rendered.iter().map(|r| r.kubernetes).collect();
+    let (manifests, others) = set_aside(rendered);
+    check_generated(model, manifests.iter().chain(&others), &origins)?;
     let (report, docs) = validate::validate_documents(
         &manifests,
         &validate::Options {
@@ -85,6 +82,7 @@ pub fn render(
             ..validate::Options::default()
         },
     );
+    let mut files = in_order(&kubernetes, manifests, others);
     if report.count(Severity::Error) > 0 {
         let findings = report
             .findings
@@ -127,11 +125,33 @@ pub fn render(
     })
 }
 
+/// Bundle-relative path and text of each file.
+type Files = Vec<(String, String)>;
+
+/// The manifests and the other files of a render, each in output order.
+fn set_aside(rendered: Vec<RenderedFile>) -> (Files, Files) {
+    let (m, o): (Vec<_>, Vec<_>) = rendered.into_iter().partition(|r| r.kubernetes);
+    let pair = |r: RenderedFile| (r.path, r.text);
+    (
+        m.into_iter().map(pair).collect(),
+        o.into_iter().map(pair).collect(),
+    )
+}
+
+/// The rendered files in their order again, from the manifests and the other files.
+fn in_order(kubernetes: &[bool], manifests: Files, others: Files) -> Files {
+    let (mut m, mut o) = (manifests.into_iter(), others.into_iter());
+    kubernetes
+        .iter()
+        .filter_map(|k| if *k { m.next() } else { o.next() })
+        .collect()
+}
+
 /// Check what the Kubernetes schema cannot: the Fluent Bit configuration inside its
 /// ConfigMap parses into the configuration type, with no unknown key.
-fn check_generated(
+fn check_generated<'a>(
     model: &Model,
-    files: &[(String, String)],
+    mut files: impl Iterator<Item = &'a (String, String)>,
     origins: &BTreeMap<String, String>,
 ) -> Result<(), RenderError> {
     let Some(l) = &model.logging else {
@@ -139,7 +159,6 @@ fn check_generated(
     };
     let (path, key) = crate::plan::logging_config_location(l);
     let text = files
-        .iter()
         .find(|(p, _)| *p == path)
         .map_or("", |(_, t)| t.as_str());
     crate::plan::fluentbit::check_rendered(text, key).map_err(|message| RenderError::Generated {
@@ -147,4 +166,28 @@ fn check_generated(
         file: path,
         message,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_order;
+
+    #[test]
+    fn files_set_aside_return_to_their_place() {
+        let file = |p: &str| (p.to_string(), format!("text of {p}"));
+        let manifests = vec![file("a.yaml"), file("c.yaml"), file("e.yaml")];
+        let others = vec![file("ci/b.yml"), file("ci/d.yml")];
+        let kubernetes = [true, false, true, false, true];
+        let paths: Vec<String> = in_order(&kubernetes, manifests, others)
+            .into_iter()
+            .map(|(p, t)| {
+                assert_eq!(t, format!("text of {p}"));
+                p
+            })
+            .collect();
+        assert_eq!(
+            paths,
+            ["a.yaml", "ci/b.yml", "c.yaml", "ci/d.yml", "e.yaml"]
+        );
+    }
 }

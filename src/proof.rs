@@ -16,7 +16,7 @@ use crate::resolve::defaults::{API_SERVER_PORTS, FLUENT_BIT_HTTP_PORT};
 use crate::resolve::model::{Destination, EndpointPeer, Flow, Logging, Source};
 use crate::validate::Document;
 use crate::validate::netpol::{
-    Connection, DNS_LABEL, DNS_NAMESPACE, Endpoint, Extras, Matrix, PortSet, Universe, evaluate,
+    Connection, DNS_LABEL, DNS_NAMESPACE, Endpoint, Evaluation, Extras, PortSet, Universe,
     parse_cidr,
 };
 
@@ -105,16 +105,13 @@ pub fn extras(model: &Model) -> Extras {
 /// The differences between what `docs` allow and what `model` declares; empty when
 /// the rendered policies open exactly the declared flows and DNS.
 pub fn prove(model: &Model, docs: &[Document]) -> Vec<Difference> {
-    let matrix = evaluate(docs, &extras(model));
-    let (expected_in, expected_out) = expected(model, &matrix.universe);
-    let mut out = compare(
-        Side::Ingress,
-        &actual(&matrix, &matrix.admitted, docs),
-        &expected_in,
-    );
+    let eval = Evaluation::new(docs, &extras(model));
+    let (admitted, let_out) = eval.sides();
+    let (expected_in, expected_out) = expected(model, &eval.universe);
+    let mut out = compare(Side::Ingress, &actual(&eval, &admitted, docs), &expected_in);
     out.extend(compare(
         Side::Egress,
-        &actual(&matrix, &matrix.let_out, docs),
+        &actual(&eval, &let_out, docs),
         &expected_out,
     ));
     out
@@ -162,7 +159,7 @@ fn show(u: &Universe, e: Endpoint, from: bool) -> String {
     }
 }
 
-fn actual(m: &Matrix, side: &[Connection], docs: &[Document]) -> Actual {
+fn actual(m: &Evaluation, side: &[Connection], docs: &[Document]) -> Actual {
     let mut out = Actual::new();
     for c in side {
         let key = (

@@ -2,6 +2,7 @@
 //! output, a temporary sibling filled and fsynced, stale siblings of killed runs removed,
 //! and the swap (an atomic exchange with `renameat2(RENAME_EXCHANGE)` on Linux).
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -103,12 +104,14 @@ pub fn fill(dir: &Path, files: &[(String, String)]) -> Result<(), (PathBuf, io::
         move |e| (p, e)
     };
     std::fs::create_dir(dir).map_err(at(dir))?;
-    let mut dirs = vec![dir.to_path_buf()];
+    // A set, not a list: a bundle of a thousand apps has thousands of directories, and
+    // looking each file's up in a list took a third of `render`.
+    let mut dirs = BTreeSet::from([dir.to_path_buf()]);
     let mut written = Vec::with_capacity(files.len());
     for (rel, text) in files {
         let path = dir.join(rel);
         if let Some(p) = path.parent()
-            && !dirs.iter().any(|d| d == p)
+            && !dirs.contains(p)
         {
             std::fs::create_dir_all(p).map_err(at(p))?;
             dirs.extend(
@@ -121,8 +124,7 @@ pub fn fill(dir: &Path, files: &[(String, String)]) -> Result<(), (PathBuf, io::
         f.write_all(text.as_bytes()).map_err(at(&path))?;
         written.push(path);
     }
-    dirs.sort();
-    dirs.dedup();
+    let dirs: Vec<PathBuf> = dirs.into_iter().collect();
     flush(dir, &written, &dirs).map_err(at(dir))
 }
 

@@ -88,11 +88,20 @@ pub(super) fn typed<T: DeserializeOwned>(
 ) -> Result<Vec<String>, (String, String)> {
     let mut unknown = Vec::new();
     let mut note = |p: serde_ignored::Path<'_>| unknown.push(ignored_path(&p));
-    let de = serde_ignored::Deserializer::new(value, &mut note);
-    match serde_path_to_error::deserialize::<_, T>(de) {
+    // Most documents are well typed: read them without tracking the path (which copies
+    // every key), and only a document that fails again with the path of its error.
+    match serde_ignored::deserialize::<_, _, T>(value, &mut note) {
         Ok(_) => Ok(unknown),
-        Err(e) => Err((error_path(e.path()), e.into_inner().to_string())),
+        Err(first) => Err(type_error::<T>(value).unwrap_or((String::new(), first.to_string()))),
     }
+}
+
+/// The path and message of the type error of a value that does not deserialize into `T`.
+fn type_error<T: DeserializeOwned>(value: &serde_yaml::Value) -> Option<(String, String)> {
+    let mut ignore = |_: serde_ignored::Path<'_>| {};
+    let de = serde_ignored::Deserializer::new(value, &mut ignore);
+    let e = serde_path_to_error::deserialize::<_, T>(de).err()?;
+    Some((error_path(e.path()), e.into_inner().to_string()))
 }
 
 /// `serde_path_to_error`'s path in our path format.

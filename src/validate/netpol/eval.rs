@@ -156,6 +156,14 @@ impl Evaluation {
             .intersect(&self.state.ingress_of(from, to))
     }
 
+    /// Each side of the workloads' pods on its own, (ingress, egress): what their
+    /// ingress admits whatever the senders' egress says, and what their egress lets out
+    /// whatever the receivers' ingress says (as [`Matrix::admitted`] and
+    /// [`Matrix::let_out`], without drawing every connection).
+    pub fn sides(&self) -> (Vec<Connection>, Vec<Connection>) {
+        self.state.sides(&self.universe)
+    }
+
     /// Every allowed connection, and each side of the workloads' pods on its own.
     pub fn matrix(self) -> Matrix {
         let connections = self.state.connections(&self.universe);
