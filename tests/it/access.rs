@@ -373,3 +373,31 @@ fn onboard_errors_from_resolve_name_the_flag_that_caused_them() {
             "onboard: error: `kube-system`: `kube-system` is a system namespace",
         ));
 }
+
+/// The rule ids a generated Role exempts itself from (its `kubeward.dev/exempt`).
+fn exempted_rules(role: &Value) -> Vec<String> {
+    let text = role["metadata"]["annotations"]["kubeward.dev/exempt"]
+        .as_str()
+        .unwrap_or("");
+    text.split("; ")
+        .filter_map(|e| e.split_once(':').map(|(id, _)| id.to_string()))
+        .collect()
+}
+
+#[test]
+fn a_role_is_exempted_only_from_the_rules_its_grants_break() {
+    // An exemption hides findings: a read role with exec creates only pods/exec,
+    // pods/attach and pods/portforward, which is no workload creation.
+    let files = render_text(&ns_spec(
+        "      - { subject: { kind: User, name: ops }, role: read, resources: [pods], exec: true }\n      - { subject: { kind: User, name: ann }, role: read }\n      - { subject: { kind: Group, name: devs }, role: write }\n",
+    ));
+    let roles = docs_of_kind(&files, "Role");
+    let exec = exempted_rules(role_named(&roles, "access-read-exec-pods"));
+    assert_eq!(exec, ["rbac-no-exec-attach-proxy"]);
+    assert!(exempted_rules(role_named(&roles, "access-read")).is_empty());
+    let write = exempted_rules(role_named(&roles, "access-write"));
+    assert!(
+        write.contains(&"rbac-no-create-workloads".to_string()),
+        "{write:?}"
+    );
+}
