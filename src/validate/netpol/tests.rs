@@ -414,10 +414,9 @@ fn endpoints_outside_the_universe_allow_nothing() {
     }
 }
 
-#[test]
-fn a_connection_to_a_receiver_that_restricts_it_is_shown_beside_the_open_egress() {
-    // web may send to any address on 5432; db admits only web on 5432: the connection
-    // web → db is shown on its own (db restricts it), not folded into `web → any`.
+/// The connections of web and db (on 5432) in namespace `a` under a `web-out` egress
+/// rule and a `db-in` ingress rule.
+fn web_and_db(web_egress: &str, db_ingress: &str) -> Vec<String> {
     let m = matrix(
         &[
             deploy("a", "web", &[]),
@@ -425,17 +424,31 @@ fn a_connection_to_a_receiver_that_restricts_it_is_shown_beside_the_open_egress(
             policy(
                 "a",
                 "web-out",
-                "  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Egress]\n  egress:\n    - ports: [{port: 5432}]\n",
+                &format!(
+                    "  podSelector: {{matchLabels: {{app: web}}}}\n  policyTypes: [Egress]\n  egress:\n    - {web_egress}ports: [{{port: 5432}}]\n"
+                ),
             ),
             policy(
                 "a",
                 "db-in",
-                "  podSelector: {matchLabels: {app: db}}\n  policyTypes: [Ingress]\n  ingress:\n    - from: [{podSelector: {matchLabels: {app: web}}}]\n      ports: [{port: 5432}]\n",
+                &format!(
+                    "  podSelector: {{matchLabels: {{app: db}}}}\n  policyTypes: [Ingress]\n  ingress:\n    - {db_ingress}ports: [{{port: 5432}}]\n"
+                ),
             ),
         ],
         &Extras::default(),
     );
-    let got = lines(&m);
+    lines(&m)
+}
+
+#[test]
+fn a_connection_to_a_receiver_that_restricts_it_is_shown_beside_the_open_egress() {
+    // web may send to any address on 5432; db admits only web on 5432: the connection
+    // web → db is shown on its own (db restricts it), not folded into `web → any`.
+    let got = web_and_db(
+        "",
+        "from: [{podSelector: {matchLabels: {app: web}}}]\n      ",
+    );
     assert!(
         got.contains(&"a/web → a/db TCP 5432".to_string()),
         "{got:#?}"
@@ -450,24 +463,7 @@ fn a_connection_to_a_receiver_that_restricts_it_is_shown_beside_the_open_egress(
 fn a_connection_from_a_sender_that_restricts_it_is_shown_beside_the_open_ingress() {
     // db admits any source on 5432; web may send only to db on 5432: web → db is shown
     // on its own (web restricts it), not folded into `any → db`.
-    let m = matrix(
-        &[
-            deploy("a", "web", &[]),
-            deploy("a", "db", &[("pg", 5432)]),
-            policy(
-                "a",
-                "web-out",
-                "  podSelector: {matchLabels: {app: web}}\n  policyTypes: [Egress]\n  egress:\n    - to: [{podSelector: {matchLabels: {app: db}}}]\n      ports: [{port: 5432}]\n",
-            ),
-            policy(
-                "a",
-                "db-in",
-                "  podSelector: {matchLabels: {app: db}}\n  policyTypes: [Ingress]\n  ingress:\n    - ports: [{port: 5432}]\n",
-            ),
-        ],
-        &Extras::default(),
-    );
-    let got = lines(&m);
+    let got = web_and_db("to: [{podSelector: {matchLabels: {app: db}}}]\n      ", "");
     assert!(
         got.contains(&"a/web → a/db TCP 5432".to_string()),
         "{got:#?}"
