@@ -239,3 +239,18 @@ fn a_file_that_does_not_read_gives_back_its_earlier_documents_and_the_next_file_
             .any(|f| f.file == "b.yaml" && f.rule == "schema")
     );
 }
+
+#[test]
+fn flows_refuses_a_file_holding_a_document_over_3_mib_at_its_start() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("m.yaml"), configmap_of("big", 4)).unwrap();
+    kubeward()
+        .current_dir(t.path())
+        .args(["flows", "m.yaml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "m.yaml:1:1: error: the document is larger than 3 MiB (not counting indentation)",
+        ))
+        .stderr(predicate::str::contains("help: split the document"));
+}
