@@ -8,6 +8,7 @@ use crate::plan::plan;
 use crate::proof::{Difference, prove};
 use crate::render::{RenderedFile, Renderer, Template, TemplateError};
 use crate::resolve::Model;
+use crate::source::PosIndex;
 use crate::validate::{self, Finding, Report};
 
 /// A rendered and validated bundle, ready to write.
@@ -73,10 +74,11 @@ pub fn render(
     // rendered; the manifest checks see only the manifests, moved aside (not copied)
     // and put back in order after.
     let kubernetes: Vec<bool> = rendered.iter().map(|r| r.kubernetes).collect();
-    let (manifests, others) = set_aside(rendered);
+    let (manifests, parsed, others) = set_aside(rendered);
     check_generated(model, manifests.iter().chain(&others), &origins)?;
-    let (report, docs) = validate::validate_documents(
+    let (report, docs) = validate::validate_parsed(
         &manifests,
+        parsed,
         &validate::Options {
             cluster: true,
             ..validate::Options::default()
@@ -128,14 +130,19 @@ pub fn render(
 /// Bundle-relative path and text of each file.
 type Files = Vec<(String, String)>;
 
-/// The manifests and the other files of a render, each in output order.
-fn set_aside(rendered: Vec<RenderedFile>) -> (Files, Files) {
+/// The documents each manifest was read into when rendered.
+type Parsed = Vec<Vec<(serde_yaml::Value, PosIndex)>>;
+
+/// The manifests (with their documents) and the other files of a render, each in
+/// output order.
+fn set_aside(rendered: Vec<RenderedFile>) -> (Files, Parsed, Files) {
     let (m, o): (Vec<_>, Vec<_>) = rendered.into_iter().partition(|r| r.kubernetes);
-    let pair = |r: RenderedFile| (r.path, r.text);
-    (
-        m.into_iter().map(pair).collect(),
-        o.into_iter().map(pair).collect(),
-    )
+    let (manifests, parsed) = m
+        .into_iter()
+        .map(|r| ((r.path, r.text), r.documents))
+        .unzip();
+    let others = o.into_iter().map(|r| (r.path, r.text)).collect();
+    (manifests, parsed, others)
 }
 
 /// The rendered files in their order again, from the manifests and the other files.

@@ -11,6 +11,7 @@
 
 mod events;
 mod path;
+mod value;
 mod yaml11;
 
 use std::collections::HashMap;
@@ -18,8 +19,9 @@ use std::sync::Arc;
 
 use crate::diag::Pos;
 
-pub use events::Documents;
+pub use events::{Documents, Values};
 pub use path::format_path;
+pub use value::MAX_ALIASED_NODES;
 pub use yaml11::Resolved;
 
 use events::Frame;

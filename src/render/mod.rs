@@ -12,15 +12,14 @@ use std::collections::BTreeMap;
 use handlebars::{
     Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
 };
-use serde::Deserialize;
-
 pub use quote::{yaml_block, yaml_flow, yaml_literal, yaml_quote};
 pub use templates::{Template, TemplateError, embedded, with_overrides};
 
 use crate::plan::{Plan, PlannedObject};
+use crate::source::{Documents, PosIndex};
 
 /// One rendered file.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct RenderedFile {
     /// Bundle-relative path.
     pub path: String,
@@ -32,6 +31,10 @@ pub struct RenderedFile {
     /// Holds Kubernetes objects (false for a file such as a CI workflow, whose
     /// template declares `emits-file:`): only these are validated as manifests.
     pub kubernetes: bool,
+    /// The documents of `text` (empty ones too, so each keeps its index) with their
+    /// positions, as read to check them against the template's header: the validation
+    /// reads these, not the text again (a manifest file only; empty for other files).
+    pub documents: Vec<(serde_yaml::Value, PosIndex)>,
 }
 
 /// A handlebars registry over a checked template set.
@@ -149,57 +152,23 @@ impl Renderer {
             .hb
             .render(obj.template, &obj.view)
             .map_err(|e| err(e.line_no.unwrap_or(0), e.reason().to_string()))?;
-        for (i, doc) in serde_yaml::Deserializer::from_str(&body).enumerate() {
-            let v = serde_yaml::Value::deserialize(doc).map_err(|e| {
-                err(
-                    0,
-                    format!(
-                        "rendered document {} of `{}` is not valid YAML: {e}",
-                        i + 1,
-                        obj.path
-                    ),
-                )
-            })?;
-            if v.is_null() {
-                continue;
-            }
-            let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
-            let (api, kind) = (field("apiVersion"), field("kind"));
-            if let Some(format) = &t.file {
-                // A Kubernetes object in a file would escape the manifest checks.
-                if !api.is_empty() && !kind.is_empty() {
-                    return Err(err(
-                        1,
-                        format!(
-                            "emitted `{api} {kind}` but its header declares a `{format}` file, not Kubernetes objects"
-                        ),
-                    ));
-                }
-                continue;
-            }
-            if !t.emits.iter().any(|(a, k)| *a == api && *k == kind) {
-                let declared: Vec<String> =
-                    t.emits.iter().map(|(a, k)| format!("{a} {k}")).collect();
-                return Err(err(
-                    1,
-                    format!(
-                        "emitted `{api} {kind}` but its header declares only {}",
-                        declared.join(", ")
-                    ),
-                ));
-            }
-        }
         let body = body.trim_start_matches('\n');
         let mut text = format!("# Source: {}\n{body}", t.origin);
         if !text.ends_with('\n') {
             text.push('\n');
         }
+        let documents = read_declared(t, &obj.path, &text)?;
         Ok(RenderedFile {
             path: obj.path.clone(),
             origin: t.origin.clone(),
             text,
             apply: obj.apply && t.file.is_none(),
             kubernetes: t.file.is_none(),
+            documents: if t.file.is_none() {
+                documents
+            } else {
+                Vec::new()
+            },
         })
     }
 
@@ -207,6 +176,57 @@ impl Renderer {
     pub fn render(&self, plan: &Plan) -> Result<Vec<RenderedFile>, TemplateError> {
         plan.objects.iter().map(|o| self.render_object(o)).collect()
     }
+}
+
+/// Read the documents of a file rendered from `t` (its bundle path is `path`) and check
+/// that it emits what its header declares: only the declared kinds, or for a file
+/// template no Kubernetes object at all.
+fn read_declared(
+    t: &Template,
+    path: &str,
+    text: &str,
+) -> Result<Vec<(serde_yaml::Value, PosIndex)>, TemplateError> {
+    let err = |line: usize, message: String| TemplateError {
+        origin: t.origin.clone(),
+        line,
+        message,
+    };
+    let mut documents = Vec::new();
+    for doc in Documents::new(text).with_values() {
+        let (v, pos) = doc.map_err(|e| {
+            err(
+                0,
+                format!(
+                    "rendered `{path}` is not valid YAML at its line {}, column {}: {}",
+                    e.pos.line, e.pos.col, e.message
+                ),
+            )
+        })?;
+        let field = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_string();
+        let (api, kind) = (field("apiVersion"), field("kind"));
+        if let Some(format) = &t.file {
+            // A Kubernetes object in a file would escape the manifest checks.
+            if !api.is_empty() && !kind.is_empty() {
+                return Err(err(
+                    1,
+                    format!(
+                        "emitted `{api} {kind}` but its header declares a `{format}` file, not Kubernetes objects"
+                    ),
+                ));
+            }
+        } else if !v.is_null() && !t.emits.iter().any(|(a, k)| *a == api && *k == kind) {
+            let declared: Vec<String> = t.emits.iter().map(|(a, k)| format!("{a} {k}")).collect();
+            return Err(err(
+                1,
+                format!(
+                    "emitted `{api} {kind}` but its header declares only {}",
+                    declared.join(", ")
+                ),
+            ));
+        }
+        documents.push((v, pos));
+    }
+    Ok(documents)
 }
 
 #[cfg(test)]

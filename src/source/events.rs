@@ -4,6 +4,9 @@ use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, StrInput};
 
 use crate::diag::Pos;
 
+use serde_yaml::Value;
+
+use super::value::Builder;
 use super::yaml11::{Resolved, value_path};
 use super::{Building, MAX_DEPTH, MAX_DOCUMENT_BYTES, NodeId, PosIndex, ReadError, Seg, pos_at};
 
@@ -33,6 +36,21 @@ pub struct Documents<'a> {
     failed: bool,
     /// The error of a document over the size limit, yielded first.
     oversized: Option<ReadError>,
+    /// Builds each document's value too ([`Documents::with_values`]).
+    values: Option<Builder>,
+}
+
+/// [`Documents`] with each document's value, built from the same events.
+pub struct Values<'a>(Documents<'a>);
+
+impl Iterator for Values<'_> {
+    type Item = Result<(Value, PosIndex), ReadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let index = self.0.next()?;
+        let value = self.0.values.as_mut().and_then(|b| b.done.take());
+        Some(index.map(|index| (value.unwrap_or(Value::Null), index)))
+    }
 }
 
 impl<'a> Documents<'a> {
@@ -57,11 +75,29 @@ impl<'a> Documents<'a> {
             depth: 0,
             failed: false,
             oversized,
+            values: None,
         }
+    }
+
+    /// The same, also building each document's value: one parse for both.
+    pub fn with_values(mut self) -> Values<'a> {
+        self.values = Some(Builder::default());
+        Values(self)
     }
 
     /// Take one event; the finished index when it ends a document.
     fn event(&mut self, event: Event<'_>, pos: Pos) -> Result<Option<PosIndex>, ReadError> {
+        let done = self.index(&event, pos)?;
+        if let Some(values) = &mut self.values {
+            values
+                .take(event, pos)
+                .map_err(|(pos, message)| ReadError::syntax(pos, message))?;
+        }
+        Ok(done)
+    }
+
+    /// The index's part of [`Self::event`].
+    fn index(&mut self, event: &Event<'_>, pos: Pos) -> Result<Option<PosIndex>, ReadError> {
         let (stack, cur) = (&mut self.stack, &mut self.cur);
         match event {
             Event::DocumentStart(_) => {
@@ -74,18 +110,18 @@ impl<'a> Documents<'a> {
             }
             Event::DocumentEnd => return Ok(Some(std::mem::take(cur).finish())),
             Event::Scalar(value, style, anchor, tag) => {
-                cur.anchor(anchor, stack, None);
-                if style == ScalarStyle::Plain
+                cur.anchor(*anchor, stack, None);
+                if *style == ScalarStyle::Plain
                     && tag.is_none()
-                    && let Some(r) = Resolved::of(&value)
+                    && let Some(r) = Resolved::of(value)
                     && let Some(path) = value_path(stack)
                 {
                     cur.yaml11.push((path, r));
                 }
-                node(stack, cur, pos, Some(&value), None)
+                node(stack, cur, pos, Some(value), None)
             }
             Event::Alias(id) => {
-                cur.alias(id, stack);
+                cur.alias(*id, stack);
                 node(stack, cur, pos, None, None)
             }
             Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
@@ -93,7 +129,7 @@ impl<'a> Documents<'a> {
                 if self.depth > MAX_DEPTH {
                     return Err(ReadError::syntax(pos, too_deep()));
                 }
-                cur.anchor(anchor, stack, Some(self.depth));
+                cur.anchor(*anchor, stack, Some(self.depth));
                 let map = matches!(event, Event::MappingStart(..));
                 node(stack, cur, pos, None, Some(map));
             }

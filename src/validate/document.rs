@@ -157,8 +157,8 @@ pub fn read_documents(
         message: e.message,
         too_large: e.too_large,
     };
-    let mut indexes = Documents::new(text).peekable();
-    if indexes.peek().is_none() {
+    let mut docs = Documents::new(text).with_values().peekable();
+    if docs.peek().is_none() {
         // The event parser lets some invalid text through (control characters in a
         // comment); the deserializer does not: report its error instead of "no documents".
         if let Some(Err(e)) = serde_yaml::Deserializer::from_str(text)
@@ -175,36 +175,40 @@ pub fn read_documents(
             });
         }
     }
-    let mut values = serde_yaml::Deserializer::from_str(text);
     let mut i = 0;
-    while let Some(pos) = indexes.next() {
-        let pos = pos.map_err(syntax)?;
-        let Some(de) = values.next() else { break };
-        if let Err(message) = read(file, text, i, de, pos, &mut each) {
-            // The event parser's error of a later document comes first.
-            return Err(indexes.find_map(Result::err).map_or(message, syntax));
+    while let Some(doc) = docs.next() {
+        let (value, pos) = doc.map_err(syntax)?;
+        if let Err(message) = read(file, i, value, pos, &mut each) {
+            // The parser's error of a later document comes first.
+            return Err(docs.find_map(Result::err).map_or(message, syntax));
         }
         i += 1;
     }
     Ok(())
 }
 
-/// Read the `i`-th document of `text` and hand it to `each` (its items for a `List`,
-/// nothing when it is empty).
+/// [`read_documents`] of a file already read into its documents (every one, empty ones
+/// included, in order, as [`crate::source::Values`] yields them).
+pub fn read_parsed(
+    file: &str,
+    documents: Vec<(serde_yaml::Value, PosIndex)>,
+    mut each: impl FnMut(Document),
+) -> Result<(), SyntaxError> {
+    for (i, (value, pos)) in documents.into_iter().enumerate() {
+        read(file, i, value, pos, &mut each)?;
+    }
+    Ok(())
+}
+
+/// Hand the `i`-th document of a file to `each`, read as Kubernetes reads it (its items
+/// for a `List`, nothing when it is empty).
 fn read(
     file: &str,
-    text: &str,
     i: usize,
-    de: serde_yaml::Deserializer<'_>,
+    mut value: serde_yaml::Value,
     pos: PosIndex,
     each: &mut impl FnMut(Document),
 ) -> Result<(), SyntaxError> {
-    let mut value = serde_yaml::Value::deserialize(de).map_err(|e| SyntaxError {
-        file: file.into(),
-        pos: e.location().map_or(pos.start, |l| pos_at(text, l.index())),
-        message: e.to_string(),
-        too_large: false,
-    })?;
     reading::as_kubernetes(&mut value, &pos).map_err(|message| SyntaxError {
         file: file.into(),
         pos: pos.start,

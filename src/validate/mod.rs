@@ -20,8 +20,9 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Pos, Severity};
+use crate::source::PosIndex;
 
-pub use document::{Document, parse_documents, read_documents};
+pub use document::{Document, SyntaxError, parse_documents, read_documents};
 
 /// One problem found in a manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -294,13 +295,38 @@ pub fn validate(files: &[(String, String)], opts: &Options) -> Report {
 /// Validate like [`validate`], and hand back the checked Kubernetes documents (for
 /// checks that read them again, such as the flow proof, without a second parse).
 pub fn validate_documents(files: &[(String, String)], opts: &Options) -> (Report, Vec<Document>) {
+    validate_read(files, opts, |name, text, each| {
+        read_documents(name, text, each)
+    })
+}
+
+/// [`validate_documents`] of files already read: `parsed[i]` holds the documents of
+/// `files[i]` with their positions, as [`crate::source::Values`] yields them (a render
+/// reads each file it makes once, to check it against its template's header).
+pub fn validate_parsed(
+    files: &[(String, String)],
+    parsed: Vec<Vec<(serde_yaml::Value, PosIndex)>>,
+    opts: &Options,
+) -> (Report, Vec<Document>) {
+    let mut parsed = parsed.into_iter();
+    validate_read(files, opts, |name, _, each| {
+        document::read_parsed(name, parsed.next().unwrap_or_default(), each)
+    })
+}
+
+/// What validation does once `read` hands over a file's documents.
+fn validate_read(
+    files: &[(String, String)],
+    opts: &Options,
+    mut read_file: impl FnMut(&str, &str, &mut dyn FnMut(Document)) -> Result<(), SyntaxError>,
+) -> (Report, Vec<Document>) {
     let mut report = Report::default();
     let mut docs: Vec<Document> = Vec::new();
     for (name, text) in files {
         // Each document is admitted as it is read, into the one list kept; a file that
         // turns out not to parse gives back its documents and findings.
         let (before, mut file) = (docs.len(), Report::default());
-        let read = read_documents(name, text, |doc| {
+        let read = read_file(name, text, &mut |doc| {
             if let Some(doc) = admit(doc, &mut file) {
                 docs.push(doc);
             }

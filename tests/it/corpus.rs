@@ -38,7 +38,7 @@ const MANIFESTS: &[(&str, i32, &str)] = &[
     (
         "billion-laughs.yaml",
         1,
-        "error[yaml-syntax]: not valid YAML: repetition limit exceeded",
+        "billion-laughs.yaml:12:19: error[yaml-syntax]: not valid YAML: aliases repeat more than 250000 nodes of the document (an alias bomb?)",
     ),
     (
         "nul.yaml",
@@ -68,7 +68,7 @@ const MANIFESTS: &[(&str, i32, &str)] = &[
     (
         "duplicate-keys.yaml",
         1,
-        "duplicate-keys.yaml:4:3: error[yaml-syntax]: not valid YAML: metadata: duplicate entry with key \"name\"",
+        "duplicate-keys.yaml:5:3: error[yaml-syntax]: not valid YAML: metadata: duplicate entry with key \"name\"",
     ),
     ("tags.yaml", 0, "checked 1 document in 1 file: 0 errors"),
     // The merge key merges (as Kubernetes reads YAML); what it brings is checked.
