@@ -244,6 +244,32 @@ fn subject(kind: SubjectKind, name: &str) -> SubjectView {
 mod tests {
     use super::*;
 
+    fn grant_narrowed_to(resource: &str) -> Grant {
+        Grant {
+            subject_kind: SubjectKind::User,
+            subject_name: "a".into(),
+            role: crate::resolve::model::AccessRole::Read,
+            resources: Some(vec![resource.into()]),
+            exec: false,
+            rules: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn role_names_up_to_200_characters_are_kept_longer_ones_shortened_with_a_hash() {
+        // `access-read-` is 12 characters.
+        let at_limit = access_role_name(&grant_narrowed_to(&"x".repeat(188)));
+        assert_eq!(at_limit, format!("access-read-{}", "x".repeat(188)));
+        let over = access_role_name(&grant_narrowed_to(&"x".repeat(189)));
+        assert_eq!(over.len(), 199, "{over}");
+        assert_eq!(&over[..191], &format!("access-read-{}-", "x".repeat(178)));
+        assert_ne!(
+            over,
+            access_role_name(&grant_narrowed_to(&format!("{}y", "x".repeat(188)))),
+            "the hash tells apart names that share their first 190 characters"
+        );
+    }
+
     #[test]
     fn subject_slugs_are_readable_and_distinct() {
         assert_eq!(subject_slug(SubjectKind::User, "alice"), "user-alice");

@@ -401,3 +401,50 @@ fn a_role_is_exempted_only_from_the_rules_its_grants_break() {
         "{write:?}"
     );
 }
+
+#[test]
+fn a_narrowed_write_role_is_exempted_only_from_what_it_writes() {
+    // `write` narrowed to configmaps creates and changes configmaps only: it is no
+    // workload or traffic writer, and a read role writes nothing.
+    let files = render_text(&ns_spec(
+        "      - { subject: { kind: User, name: cm }, role: write, resources: [configmaps] }\n      - { subject: { kind: User, name: svc }, role: write, resources: [services] }\n      - { subject: { kind: Group, name: devs }, role: write }\n",
+    ));
+    let roles = docs_of_kind(&files, "Role");
+    assert_eq!(
+        exempted_rules(role_named(&roles, "access-write-configmaps")),
+        ["rbac-no-create-workloads", "rbac-no-configmap-write"]
+    );
+    assert_eq!(
+        exempted_rules(role_named(&roles, "access-write-services")),
+        ["rbac-no-create-workloads", "rbac-no-traffic-write"]
+    );
+    assert_eq!(
+        exempted_rules(role_named(&roles, "access-write")),
+        [
+            "rbac-no-create-workloads",
+            "rbac-no-workload-write",
+            "rbac-no-traffic-write",
+            "rbac-no-configmap-write"
+        ]
+    );
+}
+
+#[test]
+fn a_resource_only_write_covers_is_refused_to_a_read_grant_and_given_to_a_write_one() {
+    let read = "      - { subject: { kind: User, name: a }, role: read, resources: [deployments/scale] }\n";
+    let errs = kubeward::resolve::parse_resolved("t.yaml", &ns_spec(read)).unwrap_err();
+    assert!(
+        errs.iter()
+            .any(|e| e.message.contains("not in the read set")),
+        "{}",
+        kubeward::diag::render_all(&errs)
+    );
+    let write = "      - { subject: { kind: User, name: a }, role: write, resources: [deployments/scale] }\n";
+    let files = render_text(&ns_spec(write));
+    let roles = docs_of_kind(&files, "Role");
+    let scale = grants(role_named(&roles, "access-write-deployments-scale"));
+    assert!(
+        scale.contains(&("apps".into(), "deployments/scale".into(), "patch".into())),
+        "{scale:?}"
+    );
+}
