@@ -109,26 +109,34 @@ struct Tree {
     /// (key, value) position of each node.
     nodes: Vec<(Packed, Packed)>,
     /// The edges: (parent, key or index as an [`Edge`]) → child.
-    children: HashMap<(NodeId, Edge), NodeId>,
+    children: HashMap<(NodeId, Edge), NodeId, foldhash::fast::RandomState>,
 }
 
 /// A key or an index of a path segment in 8 bytes: an index with the top bit set, a
-/// key as a 63-bit hash under this process's random seed (a file cannot be made to
-/// collide; the keys are already held by the document's value, so the index keeps no
-/// second copy of every key of a large mapping).
+/// key as a 63-bit hash under this process's random seed (foldhash's quality variant:
+/// a file cannot choose keys that collide without the seed; the keys are already held
+/// by the document's value, so the index keeps no second copy of every key of a large
+/// mapping).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Edge(u64);
 
 impl Edge {
     fn of(seg: &Seg) -> Edge {
-        static SEED: std::sync::OnceLock<std::hash::RandomState> = std::sync::OnceLock::new();
         match seg {
-            Seg::Index(i) => Edge(1 << 63 | *i as u64),
-            Seg::Key(k) => {
-                let seed = SEED.get_or_init(std::hash::RandomState::new);
-                Edge(std::hash::BuildHasher::hash_one(seed, k) >> 1)
-            }
+            Seg::Index(i) => Edge::index(*i),
+            Seg::Key(k) => Edge::key(k),
         }
+    }
+
+    fn index(i: usize) -> Edge {
+        Edge(1 << 63 | i as u64)
+    }
+
+    fn key(k: &str) -> Edge {
+        static SEED: std::sync::OnceLock<foldhash::quality::RandomState> =
+            std::sync::OnceLock::new();
+        let seed = SEED.get_or_init(foldhash::quality::RandomState::default);
+        Edge(std::hash::BuildHasher::hash_one(seed, k) >> 1)
     }
 }
 
@@ -224,12 +232,12 @@ struct Building {
 
 impl Building {
     /// Add a node under `parent` (the root when `None`).
-    fn add(&mut self, parent: Option<(NodeId, Seg)>, key: Pos, value: Pos) -> NodeId {
+    fn add(&mut self, parent: Option<(NodeId, Edge)>, key: Pos, value: Pos) -> NodeId {
         let id = NodeId::try_from(self.tree.nodes.len()).unwrap_or(NodeId::MAX);
         self.tree.nodes.push((key.into(), value.into()));
         match parent {
             Some(edge) => {
-                self.tree.children.insert((edge.0, Edge::of(&edge.1)), id);
+                self.tree.children.insert(edge, id);
             }
             None => self.root = Some(id),
         }

@@ -8,7 +8,7 @@ use serde_yaml::Value;
 
 use super::value::Builder;
 use super::yaml11::{Resolved, value_path};
-use super::{Building, MAX_DEPTH, MAX_DOCUMENT_BYTES, NodeId, PosIndex, ReadError, Seg, pos_at};
+use super::{Building, Edge, MAX_DEPTH, MAX_DOCUMENT_BYTES, NodeId, PosIndex, ReadError, pos_at};
 
 pub(super) enum Frame {
     Map {
@@ -272,10 +272,12 @@ fn node(
         }
         Some(Frame::Map { node, key }) => {
             // The key stays until the value ends: a YAML 1.1 reading below needs its path.
-            let (k, kpos) = key.clone().unwrap_or_default();
-            (Some((*node, Seg::Key(k))), kpos)
+            let (k, kpos) = key
+                .as_ref()
+                .map_or(("", Pos::default()), |(k, p)| (k.as_str(), *p));
+            (Some((*node, Edge::key(k))), kpos)
         }
-        Some(Frame::Seq { node, next }) => (Some((*node, Seg::Index(*next))), pos),
+        Some(Frame::Seq { node, next }) => (Some((*node, Edge::index(*next))), pos),
         None => (None, pos),
     };
     let id = idx.add(edge, key_pos, pos);
