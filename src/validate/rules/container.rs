@@ -3,11 +3,13 @@
 use serde_yaml::Value;
 
 use super::select::items;
-use super::{Hit, POD_KINDS, cname, containers, get, main_containers, pod_spec, rule};
+use super::{
+    ContainerPath, Hit, POD_KINDS, cname, containers, get, main_containers, pod_spec, rule,
+};
 use crate::validate::Document;
 
 /// Every container (init containers too when `init`) of a workload, with its path.
-fn each_container(doc: &Document, init: bool) -> Vec<(String, &Value)> {
+fn each_container(doc: &Document, init: bool) -> Vec<(ContainerPath<'static>, &Value)> {
     let Some((prefix, pod)) = pod_spec(doc) else {
         return Vec::new();
     };
@@ -31,7 +33,7 @@ fn declared(c: &Value, port: &Value) -> bool {
     })
 }
 
-fn probe_ports(path: &str, c: &Value) -> Vec<Hit> {
+fn probe_ports(path: &ContainerPath, c: &Value) -> Vec<Hit> {
     let mut out = Vec::new();
     for probe in ["livenessProbe", "readinessProbe", "startupProbe"] {
         for handler in ["httpGet", "tcpSocket", "grpc"] {

@@ -54,8 +54,8 @@ fn port_names(w: &Document) -> Vec<String> {
         .flat_map(|(_, c)| {
             c.get("ports")
                 .and_then(Value::as_sequence)
-                .cloned()
-                .unwrap_or_default()
+                .into_iter()
+                .flatten()
         })
         .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
         .collect()
@@ -79,12 +79,10 @@ rule!(ServiceTargetPortExists {
             return Vec::new();
         }
         let names: Vec<String> = pods.iter().flat_map(|w| port_names(w)).collect();
-        let ports = get(&doc.value, "spec.ports")
+        get(&doc.value, "spec.ports")
             .and_then(Value::as_sequence)
-            .cloned()
-            .unwrap_or_default();
-        ports
-            .iter()
+            .into_iter()
+            .flatten()
             .enumerate()
             .filter_map(|(i, p)| {
                 let name = p.get("targetPort")?.as_str()?;

@@ -299,41 +299,82 @@ pub fn pod_spec(doc: &Document) -> Option<(&'static str, &Value)> {
         k if POD_KINDS.contains(&k) => "spec.template.spec",
         _ => return None,
     };
-    let mut v = &doc.value;
-    for k in path.split('.') {
-        v = v.get(k)?;
+    Some((path, get(&doc.value, path)?))
+}
+
+/// Where a container is: `{pod}.{list}[{index}]`, written out only when a finding
+/// names it (the rules visit every container of every pod many times).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContainerPath<'p> {
+    pod: &'p str,
+    list: &'static str,
+    index: usize,
+}
+
+impl ContainerPath<'_> {
+    /// Whether this is an init container.
+    pub fn is_init(&self) -> bool {
+        self.list == "initContainers"
     }
-    Some((path, v))
+}
+
+impl std::fmt::Display for ContainerPath<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}[{}]", self.pod, self.list, self.index)
+    }
 }
 
 /// Every container (init containers first) of a pod spec with its path.
-pub fn containers<'a>(prefix: &str, pod: &'a Value) -> Vec<(String, &'a Value)> {
+pub fn containers<'p, 'a>(prefix: &'p str, pod: &'a Value) -> Vec<(ContainerPath<'p>, &'a Value)> {
     let mut out = Vec::new();
     for list in ["initContainers", "containers"] {
-        for (i, c) in pod
-            .get(list)
+        let items = key(pod, list)
             .and_then(Value::as_sequence)
             .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            out.push((format!("{prefix}.{list}[{i}]"), c));
+            .flatten();
+        for (index, c) in items.enumerate() {
+            out.push((
+                ContainerPath {
+                    pod: prefix,
+                    list,
+                    index,
+                },
+                c,
+            ));
         }
     }
     out
 }
 
 /// The regular (non-init) containers of a pod spec with their paths.
-pub fn main_containers<'a>(prefix: &str, pod: &'a Value) -> Vec<(String, &'a Value)> {
-    containers(prefix, pod)
-        .into_iter()
-        .filter(|(p, _)| !p.contains("initContainers"))
-        .collect()
+pub fn main_containers<'p, 'a>(
+    prefix: &'p str,
+    pod: &'a Value,
+) -> Vec<(ContainerPath<'p>, &'a Value)> {
+    let mut all = containers(prefix, pod);
+    all.retain(|(p, _)| !p.is_init());
+    all
 }
 
 /// Follow a dotted path of keys.
 pub fn get<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(v, |v, k| v.get(k))
+    path.split('.').try_fold(v, key)
+}
+
+/// The value of `k` in mapping `v`, as `v.get(k)` finds it. Most mappings of a manifest
+/// hold a few keys, which a scan finds sooner than hashing `k` would (the rules look up
+/// millions of keys in a large input); larger mappings are looked up by hash.
+pub fn key<'a>(v: &'a Value, k: &str) -> Option<&'a Value> {
+    let m = match v {
+        Value::Mapping(m) => m,
+        Value::Tagged(t) => return key(&t.value, k),
+        _ => return None,
+    };
+    if m.len() > 8 {
+        return m.get(k);
+    }
+    m.iter()
+        .find_map(|(mk, mv)| matches!(mk, Value::String(s) if s == k).then_some(mv))
 }
 
 /// A container's display name for messages.

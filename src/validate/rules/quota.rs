@@ -52,8 +52,8 @@ fn limitrange_default(all: &Scope, ns: &str, field: &str, res: &str) -> Option<u
         .flat_map(|d| {
             get(&d.value, "spec.limits")
                 .and_then(Value::as_sequence)
-                .cloned()
-                .unwrap_or_default()
+                .into_iter()
+                .flatten()
         })
         .filter(|l| l.get("type").and_then(Value::as_str) == Some("Container"))
         .find_map(|l| l.get(field).and_then(|m| m.get(res)).and_then(quantity))
@@ -67,32 +67,27 @@ fn quantity(v: &Value) -> Option<u128> {
     }
 }
 
-/// What one pod of `doc` asks for: `kind` is `requests` or `limits`.
-fn per_pod(doc: &Document, all: &Scope, kind: &str, res: &str) -> u128 {
+/// What one pod of `doc` asks for: `kind` is `requests` or `limits`. `default` is the
+/// namespace's LimitRange default for a container without a value, looked up once.
+fn per_pod(doc: &Document, kind: &str, res: &str, default: &dyn Fn() -> u128) -> u128 {
     let Some((_, pod)) = pod_spec(doc) else {
         return 0;
     };
-    let ns = namespace_of(doc);
-    let fallback = if kind == "requests" {
-        "defaultRequest"
-    } else {
-        "default"
-    };
     let value = |c: &Value| {
-        get(c, &format!("resources.{kind}"))
+        c.get("resources")
+            .and_then(|r| r.get(kind))
             .and_then(|m| m.get(res))
             .and_then(quantity)
-            .or_else(|| limitrange_default(all, ns, fallback, res))
-            .unwrap_or(0)
+            .unwrap_or_else(default)
     };
     let list = |name: &str| {
         pod.get(name)
             .and_then(Value::as_sequence)
-            .cloned()
-            .unwrap_or_default()
+            .into_iter()
+            .flatten()
     };
-    let sum: u128 = list("containers").iter().map(value).sum();
-    let init = list("initContainers").iter().map(value).max().unwrap_or(0);
+    let sum: u128 = list("containers").map(value).sum();
+    let init = list("initContainers").map(value).max().unwrap_or(0);
     sum.max(init)
 }
 
@@ -100,58 +95,38 @@ fn check(doc: &Document, all: &Scope) -> Vec<Hit> {
     // The scope holds the quota's namespace: objects naming it, or for a quota without
     // a namespace the namespace-less objects of its unit (applied together with `-n`).
     let ns = namespace_of(doc);
-    let workloads: Vec<&Document> = all
+    let workloads: Vec<(&Document, u128)> = all
         .workloads()
-        .filter(|d| pods_at_peak(d) > 0 && pod_spec(d).is_some())
+        .filter(|d| pod_spec(d).is_some())
+        .map(|d| (d, pods_at_peak(d)))
+        .filter(|&(_, peak)| peak > 0)
         .collect();
     let mut hits = Vec::new();
-    let hard = get(&doc.value, "spec.hard")
-        .and_then(Value::as_mapping)
-        .cloned()
-        .unwrap_or_default();
-    for (key, allowed) in &hard {
+    let hard = get(&doc.value, "spec.hard").and_then(Value::as_mapping);
+    for (key, allowed) in hard.into_iter().flatten() {
         let (Some(key), Some(allowed)) = (key.as_str(), quantity(allowed)) else {
             continue;
         };
-        let (needed, parts) = if key == "pods" {
-            let parts = workloads
-                .iter()
-                .map(|w| format!("{} {}: {}", w.kind(), w.name(), pods_at_peak(w)))
-                .collect();
-            (
-                workloads.iter().map(|w| pods_at_peak(w)).sum::<u128>() * 1000,
-                parts,
-            )
-        } else {
-            let split = match key {
-                "cpu" | "memory" => Some(("requests", key)),
-                _ => key
-                    .split_once('.')
-                    .filter(|(k, _)| *k == "requests" || *k == "limits"),
-            };
-            let Some((kind, res)) = split else { continue };
-            let mut parts = Vec::new();
-            let mut needed = 0;
-            for w in &workloads {
-                let each = per_pod(w, all, kind, res);
-                needed += each * pods_at_peak(w);
-                parts.push(format!(
-                    "{} {}: {} × {}",
-                    w.kind(),
-                    w.name(),
-                    pods_at_peak(w),
-                    format_milli(each, res == "cpu")
-                ));
-            }
-            (needed, parts)
-        };
+        let Some(need) = Need::of(key) else { continue };
+        let (needed, each) = need.count(&workloads, all, ns);
         if needed > allowed {
-            let show = |v: u128| {
-                if key == "pods" {
-                    (v / 1000).to_string()
-                } else {
-                    format_milli(v, key.ends_with("cpu"))
-                }
+            // The breakdown is written only for a finding.
+            let parts: Vec<String> = workloads
+                .iter()
+                .zip(&each)
+                .map(|((w, peak), one)| match need {
+                    Need::Pods => format!("{} {}: {peak}", w.kind(), w.name()),
+                    Need::Resource { res, .. } => format!(
+                        "{} {}: {peak} × {}",
+                        w.kind(),
+                        w.name(),
+                        format_milli(*one, res == "cpu")
+                    ),
+                })
+                .collect();
+            let show = |v: u128| match need {
+                Need::Pods => (v / 1000).to_string(),
+                Need::Resource { .. } => format_milli(v, key.ends_with("cpu")),
             };
             hits.push(Hit::new(
                 format!("spec.hard[\"{key}\"]"),
@@ -160,6 +135,56 @@ fn check(doc: &Document, all: &Scope) -> Vec<Hit> {
         }
     }
     hits
+}
+
+/// What a quota key counts: pods, or a resource's requests or limits.
+#[derive(Clone, Copy)]
+enum Need<'k> {
+    Pods,
+    Resource { kind: &'k str, res: &'k str },
+}
+
+impl<'k> Need<'k> {
+    fn of(key: &'k str) -> Option<Self> {
+        match key {
+            "pods" => Some(Need::Pods),
+            "cpu" | "memory" => Some(Need::Resource {
+                kind: "requests",
+                res: key,
+            }),
+            _ => key
+                .split_once('.')
+                .filter(|(k, _)| *k == "requests" || *k == "limits")
+                .map(|(kind, res)| Need::Resource { kind, res }),
+        }
+    }
+
+    /// The total at peak (pods in thousandths, like quantities) and what one pod of
+    /// each workload needs.
+    fn count(self, workloads: &[(&Document, u128)], all: &Scope, ns: &str) -> (u128, Vec<u128>) {
+        let Need::Resource { kind, res } = self else {
+            let pods: u128 = workloads.iter().map(|(_, peak)| peak).sum();
+            return (pods * 1000, vec![1; workloads.len()]);
+        };
+        let field = if kind == "requests" {
+            "defaultRequest"
+        } else {
+            "default"
+        };
+        let default = std::cell::OnceCell::new();
+        let default =
+            || *default.get_or_init(|| limitrange_default(all, ns, field, res).unwrap_or(0));
+        let each: Vec<u128> = workloads
+            .iter()
+            .map(|(w, _)| per_pod(w, kind, res, &default))
+            .collect();
+        let needed = workloads
+            .iter()
+            .zip(&each)
+            .map(|((_, peak), one)| one * peak)
+            .sum();
+        (needed, each)
+    }
 }
 
 rule!(QuotaFit {

@@ -36,7 +36,7 @@ fn each(
             bad(pod, c).map(|m| {
                 Hit::new(
                     if field.is_empty() {
-                        path
+                        path.to_string()
                     } else {
                         format!("{path}.{field}")
                     },

@@ -11,7 +11,7 @@ use Level::{Baseline, Restricted};
 pub use restricted::volumes as restricted_volumes;
 
 use super::select::{strings, template_meta_path};
-use super::{Hit, cname, containers, get, pod_spec};
+use super::{ContainerPath, Hit, cname, containers, get, pod_spec};
 use crate::validate::Document;
 
 pub use crate::k8s::psa::Level;
@@ -23,7 +23,7 @@ pub struct Pod<'a> {
     /// Path and value of the pod (template) metadata.
     pub meta: (String, Option<&'a Value>),
     /// Every container, init containers first, with its path.
-    pub containers: Vec<(String, &'a Value)>,
+    pub containers: Vec<(ContainerPath<'static>, &'a Value)>,
 }
 
 /// The pod of a workload document.
