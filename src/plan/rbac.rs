@@ -149,12 +149,13 @@ fn exemptions(g: &Grant) -> BTreeMap<String, String> {
     m
 }
 
+/// The verbs that change an existing object.
+const CHANGE_VERBS: &[&str] = &["update", "patch", "delete"];
+
 /// Whether a generated role updates, patches or deletes a resource of `set` (by group).
 fn writes(g: &Grant, set: &[(&str, &[&str])]) -> bool {
     g.rules.iter().any(|r| {
-        r.verbs
-            .iter()
-            .any(|v| v == "update" || v == "patch" || v == "delete")
+        r.verbs.iter().any(|v| CHANGE_VERBS.contains(&v.as_str()))
             && set.iter().any(|(group, resources)| {
                 r.api_groups.iter().any(|x| x == group)
                     && r.resources.iter().any(|x| resources.contains(&x.as_str()))

@@ -186,6 +186,24 @@ fn narrowing_outside_the_role_or_to_secrets_is_an_error() {
             "      - { subject: { kind: ServiceAccount, name: bot }, role: read }\n",
             "namespace/serviceaccount",
         ),
+        // Each half of `namespace/name` must be a valid name on its own.
+        (
+            "      - { subject: { kind: ServiceAccount, name: Bad_NS/deployer }, role: read }\n",
+            "namespace/serviceaccount",
+        ),
+        (
+            "      - { subject: { kind: ServiceAccount, name: ci/Bad_SA }, role: read }\n",
+            "namespace/serviceaccount",
+        ),
+        // Blank, and a control character (which a terminal or a log would hide).
+        (
+            "      - { subject: { kind: User, name: \"  \" }, role: read }\n",
+            "no usable name",
+        ),
+        (
+            "      - { subject: { kind: User, name: \"ali\\x07ce\" }, role: read }\n",
+            "no usable name",
+        ),
     ] {
         let errs = kubeward::resolve::parse_resolved("t.yaml", &ns_spec(access)).unwrap_err();
         assert!(
