@@ -67,12 +67,20 @@ fn check(c: &mut Criterion) {
                 let mut g = c.benchmark_group(format!("check-{docs}docs-{namespaces}ns-{kind}"));
                 g.sample_size(10).measurement_time(Duration::from_secs(5));
                 g.bench_function("parse", |b| b.iter(|| corpus::parse(black_box(&files))));
-                g.bench_function("check", |b| {
-                    b.iter(|| {
-                        let report = validate(black_box(&files), &Options::default());
-                        kubeward::report::text(&report, &files)
-                    })
-                });
+                // `check` uses every core, as the command does; `check-1-thread` is the
+                // same work on one thread, the fair match for the one-thread parse.
+                for (name, jobs) in [("check", 0), ("check-1-thread", 1)] {
+                    let opts = Options {
+                        jobs,
+                        ..Options::default()
+                    };
+                    g.bench_function(name, |b| {
+                        b.iter(|| {
+                            let report = validate(black_box(&files), &opts);
+                            kubeward::report::text(&report, &files)
+                        })
+                    });
+                }
                 g.finish();
             }
         }

@@ -17,6 +17,7 @@ pub mod diag;
 pub mod input;
 pub mod k8s;
 pub mod output;
+pub mod par;
 pub mod plan;
 pub mod proof;
 pub mod render;

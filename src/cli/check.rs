@@ -74,6 +74,16 @@ pub struct CheckArgs {
     /// directories (by default each directory, or kustomization root, is its own unit)
     #[arg(long)]
     pub cluster: bool,
+    /// Threads to read files and run the rules on (by default, or 0: one per CPU core the
+    /// process may use); the report is the same whatever the number
+    #[arg(
+        long,
+        short = 'j',
+        value_name = "N",
+        default_value_t = 0,
+        hide_default_value = true
+    )]
+    pub jobs: usize,
 }
 
 #[derive(Debug, clap::Args)]
@@ -131,6 +141,7 @@ pub fn run_check(args: &CheckArgs) -> u8 {
             skip,
             registries,
             cluster: args.cluster,
+            jobs: args.jobs,
         },
     );
     // The checked documents are not read again and the process ends soon: freeing

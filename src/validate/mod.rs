@@ -20,6 +20,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use crate::diag::{Diagnostic, Pos, Severity};
+use crate::par;
 use crate::source::PosIndex;
 
 pub use document::{Document, SyntaxError, parse_documents, read_documents};
@@ -285,6 +286,9 @@ pub struct Options {
     /// The inputs are one cluster: objects without a namespace share one `default`
     /// namespace, whatever directory they come from (see [`unit`]).
     pub cluster: bool,
+    /// Threads to read files and run the rules on; 0: one per core (see [`par::threads`]).
+    /// The report is the same whatever the number.
+    pub jobs: usize,
 }
 
 /// Validate a set of files (name, text) as one bundle.
@@ -294,10 +298,12 @@ pub fn validate(files: &[(String, String)], opts: &Options) -> Report {
 
 /// Validate like [`validate`], and hand back the checked Kubernetes documents (for
 /// checks that read them again, such as the flow proof, without a second parse).
+/// Files are read on [`Options::jobs`] threads.
 pub fn validate_documents(files: &[(String, String)], opts: &Options) -> (Report, Vec<Document>) {
-    validate_read(files, opts, |name, text, each| {
-        read_documents(name, text, each)
-    })
+    let reads = par::map(files, par::threads(opts.jobs), |(name, text)| {
+        read_file(|each| read_documents(name, text, each))
+    });
+    validate_read(files, opts, reads)
 }
 
 /// [`validate_documents`] of files already read: `parsed[i]` holds the documents of
@@ -305,60 +311,50 @@ pub fn validate_documents(files: &[(String, String)], opts: &Options) -> (Report
 /// reads each file it makes once, to check it against its template's header).
 pub fn validate_parsed(
     files: &[(String, String)],
-    parsed: Vec<Vec<(serde_yaml::Value, PosIndex)>>,
+    mut parsed: Vec<Vec<(serde_yaml::Value, PosIndex)>>,
     opts: &Options,
 ) -> (Report, Vec<Document>) {
-    let mut parsed = parsed.into_iter();
-    validate_read(files, opts, |name, _, each| {
-        document::read_parsed(name, parsed.next().unwrap_or_default(), each)
-    })
+    parsed.resize_with(files.len(), Vec::new);
+    let work = files.iter().zip(parsed);
+    let reads = par::map(work, par::threads(opts.jobs), |((name, _), values)| {
+        read_file(|each| document::read_parsed(name, values, each))
+    });
+    validate_read(files, opts, reads)
 }
 
-/// What validation does once `read` hands over a file's documents.
+/// One file's admitted documents and the findings made while admitting them, or the
+/// error that made it unreadable (then none of its documents are checked).
+type FileRead = Result<(Vec<Document>, Report), SyntaxError>;
+
+/// Admit each document `read` hands over (strict schema, skipped kinds), into one list.
+fn read_file(read: impl FnOnce(&mut dyn FnMut(Document)) -> Result<(), SyntaxError>) -> FileRead {
+    let (mut docs, mut report) = (Vec::new(), Report::default());
+    read(&mut |doc| {
+        if let Some(doc) = admit(doc, &mut report) {
+            docs.push(doc);
+        }
+    })?;
+    Ok((docs, report))
+}
+
+/// What validation does once every file is read: the files' findings in their order,
+/// then the cross-object rules and exemptions over all the documents.
 fn validate_read(
     files: &[(String, String)],
     opts: &Options,
-    mut read_file: impl FnMut(&str, &str, &mut dyn FnMut(Document)) -> Result<(), SyntaxError>,
+    reads: Vec<FileRead>,
 ) -> (Report, Vec<Document>) {
     let mut report = Report::default();
     let mut docs: Vec<Document> = Vec::new();
-    for (name, text) in files {
-        // Each document is admitted as it is read, into the one list kept; a file that
-        // turns out not to parse gives back its documents and findings.
-        let (before, mut file) = (docs.len(), Report::default());
-        let read = read_file(name, text, &mut |doc| {
-            if let Some(doc) = admit(doc, &mut file) {
-                docs.push(doc);
-            }
-        });
+    for read in reads {
         match read {
-            Ok(()) => {
+            Ok((file_docs, file)) => {
+                join(&mut docs, file_docs);
                 report.documents += file.documents;
                 join(&mut report.findings, file.findings);
                 join(&mut report.skipped, file.skipped);
             }
-            Err(e) => {
-                docs.truncate(before);
-                let (rule, help) = if e.too_large {
-                    let fix = catalogue::lookup(catalogue::DOCUMENT_SIZE).map_or("", |m| m.fix);
-                    (catalogue::DOCUMENT_SIZE, fix)
-                } else {
-                    (
-                        catalogue::YAML_SYNTAX,
-                        "fix the YAML syntax at this position",
-                    )
-                };
-                report.findings.push(Finding {
-                    rule: rule.into(),
-                    severity: Severity::Error,
-                    message: e.headline(),
-                    file: e.file,
-                    pos: Some(e.pos),
-                    object: String::new(),
-                    path: None,
-                    help: help.into(),
-                });
-            }
+            Err(e) => report.findings.push(unreadable(e)),
         }
     }
     cross_checks(files, opts, &mut docs, &mut report.findings);
@@ -368,6 +364,29 @@ fn validate_read(
         .sort_by(|a, b| (&a.file, a.pos).cmp(&(&b.file, b.pos)));
     drop_repeats(&mut report.findings);
     (report, docs)
+}
+
+/// The finding for a file that does not parse (or holds a document too large to read).
+fn unreadable(e: SyntaxError) -> Finding {
+    let (rule, help) = if e.too_large {
+        let fix = catalogue::lookup(catalogue::DOCUMENT_SIZE).map_or("", |m| m.fix);
+        (catalogue::DOCUMENT_SIZE, fix)
+    } else {
+        (
+            catalogue::YAML_SYNTAX,
+            "fix the YAML syntax at this position",
+        )
+    };
+    Finding {
+        rule: rule.into(),
+        severity: Severity::Error,
+        message: e.headline(),
+        file: e.file,
+        pos: Some(e.pos),
+        object: String::new(),
+        path: None,
+        help: help.into(),
+    }
 }
 
 /// Add `more` to `all`, taking its buffer when `all` is empty (one file: no copy).

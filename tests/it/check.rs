@@ -627,3 +627,33 @@ fn explain_works_for_every_rule_and_the_list_is_large_enough() {
         );
     }
 }
+
+#[test]
+fn the_report_is_the_same_whatever_the_number_of_threads() {
+    // Hundreds of files with findings of every rule, realistic charts among them: each
+    // thread count must give the same report, byte for byte, and the same exit code.
+    let dirs = ["tests/fixtures/rules", "tests/fixtures/realistic"];
+    let run = |jobs: &str, format: &str| {
+        let a = kubeward()
+            .args(["check", "--format", format, "--jobs", jobs])
+            .args(dirs)
+            .assert();
+        (a.get_output().status.code(), stdout(&a))
+    };
+    let (code, one) = run("1", "json");
+    assert_eq!(code, Some(1));
+    let report: Value = serde_json::from_str(&one).unwrap();
+    let findings = report["findings"].as_array().unwrap().len();
+    assert!(
+        findings > 300,
+        "a report worth comparing: {findings} findings"
+    );
+    for jobs in ["2", "3", "16", "0"] {
+        assert!(
+            run(jobs, "json") == (code, one.clone()),
+            "--jobs {jobs} (json)"
+        );
+    }
+    let text = run("1", "text");
+    assert!(run("4", "text") == text, "--jobs 4 (text)");
+}

@@ -30,6 +30,8 @@ pub(crate) mod select;
 mod service;
 mod workload;
 
+use std::collections::HashMap;
+
 use serde_yaml::Value;
 
 use crate::diag::Severity;
@@ -243,23 +245,32 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
 pub fn run(
     docs: &[Document],
     opts: &Options,
-    unit: &dyn Fn(&Document) -> Option<String>,
+    unit: &(dyn Fn(&Document) -> Option<String> + Sync),
 ) -> Vec<Finding> {
     let index = Index::new(docs, unit);
     // The rules of each kind, chosen once per kind rather than once per document.
-    let mut by_kind: std::collections::HashMap<&str, Vec<&dyn Rule>> = Default::default();
-    let mut out = Vec::new();
-    for (i, doc) in docs.iter().enumerate() {
-        let rules = by_kind.entry(doc.kind()).or_insert_with(|| {
+    let mut by_kind: HashMap<&str, Vec<&dyn Rule>> = HashMap::new();
+    for doc in docs {
+        by_kind.entry(doc.kind()).or_insert_with(|| {
             RULES
                 .iter()
                 .copied()
                 .filter(|r| r.kinds().contains(&doc.kind()) && !opts.skip.contains(r.id()))
                 .collect()
         });
-        check_one(doc, &index.scope(i), rules, opts, &mut out);
     }
-    out
+    // Documents in runs of a few dozen, spread over the threads; the findings come back
+    // in document order.
+    const RUN: usize = 32;
+    let runs = (0..docs.len()).step_by(RUN);
+    let found = crate::par::map(runs, crate::par::threads(opts.jobs), |start| {
+        let mut out = Vec::new();
+        for (i, doc) in docs.iter().enumerate().skip(start).take(RUN) {
+            check_one(doc, &index.scope(i), &by_kind[doc.kind()], opts, &mut out);
+        }
+        out
+    });
+    found.into_iter().flatten().collect()
 }
 
 fn check_one(
