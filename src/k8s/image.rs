@@ -29,20 +29,20 @@ const NAME_MAX: usize = 255;
 
 /// Parse an image reference; `Err` says what is wrong with it.
 pub fn parse_image(image: &str) -> Result<ImageRef, String> {
-    if image.is_empty() || image.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if image.is_empty() {
+        return Err("the image reference is empty".into());
+    }
+    if image.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err("an image reference has no spaces or control characters".into());
     }
     let (rest, digest) = match image.split_once('@') {
         Some((n, d)) => (n, Some(check_digest(d)?)),
         None => (image, None),
     };
-    // A tag follows the last `:` after the last `/` (an earlier `:` is the port).
-    let last_slash = rest.rfind('/').map_or(0, |i| i + 1);
-    let (name, tag) = match rest[last_slash..].find(':') {
-        Some(i) => (
-            &rest[..last_slash + i],
-            Some(check_tag(&rest[last_slash + i + 1..])?),
-        ),
+    // A tag follows a `:` of the last path component (an earlier `:` is the port).
+    let last = rest.rsplit('/').next().unwrap_or(rest);
+    let (name, tag) = match last.split_once(':') {
+        Some((_, tag)) => (&rest[..rest.len() - tag.len() - 1], Some(check_tag(tag)?)),
         None => (rest, None),
     };
     if name.len() > NAME_MAX {
@@ -188,29 +188,10 @@ fn check_path(path: &str) -> Result<(), String> {
 }
 
 fn path_component(c: &str) -> bool {
-    let b = c.as_bytes();
-    if b.is_empty() || !b[0].is_ascii_alphanumeric() || !b[b.len() - 1].is_ascii_alphanumeric() {
-        return false;
-    }
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            x if x.is_ascii_lowercase() || x.is_ascii_digit() => i += 1,
-            b'.' | b'_' | b'-' => {
-                let start = i;
-                while i < b.len() && matches!(b[i], b'.' | b'_' | b'-') {
-                    i += 1;
-                }
-                let sep = &c[start..i];
-                let ok = sep == "." || sep == "_" || sep == "__" || sep.bytes().all(|x| x == b'-');
-                if !ok {
-                    return false;
-                }
-            }
-            _ => return false,
-        }
-    }
-    true
+    let alnum = |ch: char| ch.is_ascii_lowercase() || ch.is_ascii_digit();
+    // What lies between the letters and digits: nothing, or one separator.
+    let separator = |s: &str| matches!(s, "." | "_" | "__") || s.bytes().all(|x| x == b'-');
+    c.starts_with(alnum) && c.ends_with(alnum) && c.split(alnum).all(separator)
 }
 
 #[cfg(test)]

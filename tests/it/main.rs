@@ -16,6 +16,7 @@ mod exemptions;
 mod fidelity;
 mod flows;
 mod hostile;
+mod image;
 mod init;
 mod limits;
 mod logging;
