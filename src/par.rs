@@ -2,15 +2,17 @@
 //! back in the order of the inputs (so that what runs in parallel reads exactly as if it
 //! had run in one thread).
 
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 /// The threads to use for `jobs`: `jobs` itself, or with 0 one per core this process may
-/// run on (the standard library reads the CPU affinity and cgroup quota).
+/// run on (the standard library reads the CPU affinity and cgroup quota from files, so
+/// that is done once per process).
 pub fn threads(jobs: usize) -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
     if jobs > 0 {
         jobs
     } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+        *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
     }
 }
 

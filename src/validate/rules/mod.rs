@@ -262,11 +262,12 @@ pub fn run(
     // Documents in runs of a few dozen, spread over the threads; the findings come back
     // in document order.
     const RUN: usize = 32;
-    let runs = (0..docs.len()).step_by(RUN);
-    let found = crate::par::map(runs, crate::par::threads(opts.jobs), |start| {
+    let runs = docs.chunks(RUN).enumerate();
+    let found = crate::par::map(runs, crate::par::threads(opts.jobs), |(r, run)| {
         let mut out = Vec::new();
-        for (i, doc) in docs.iter().enumerate().skip(start).take(RUN) {
-            check_one(doc, &index.scope(i), &by_kind[doc.kind()], opts, &mut out);
+        for (k, doc) in run.iter().enumerate() {
+            let scope = index.scope(r * RUN + k);
+            check_one(doc, &scope, &by_kind[doc.kind()], opts, &mut out);
         }
         out
     });
