@@ -463,6 +463,8 @@ fn kube_namespaces_are_refused() {
 fn image_references_follow_the_distribution_grammar() {
     let bad = app_spec("").replace("registry.example.com/web:1.0", "UPPER//x::-bad");
     expect_one(&bad, "UPPER//x", 0, "is not an image reference");
+    let empty = app_spec("").replace(&format!("registry.example.com/web:1.0@{DIGEST}"), "\"\"");
+    expect_one(&empty, "\"\"", 0, "the image reference is empty");
     let untagged =
         app_spec("").replace(&format!("registry.example.com/web:1.0@{DIGEST}"), "r.io/x");
     expect_one(&untagged, "r.io/x", 0, "is not pinned");
