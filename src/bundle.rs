@@ -8,8 +8,8 @@ use crate::plan::plan;
 use crate::proof::{Difference, prove};
 use crate::render::{RenderedFile, Renderer, Template, TemplateError};
 use crate::resolve::Model;
-use crate::source::PosIndex;
 use crate::validate::{self, Finding, Report};
+use crate::yaml::PosIndex;
 
 /// A rendered and validated bundle, ready to write.
 #[derive(Debug, Clone)]

@@ -4,19 +4,18 @@
 //! numbers, booleans, lists and maps as YAML flow syntax. Raw output is refused when a
 //! template is loaded, so no value can change the shape of a document.
 
-mod quote;
 mod templates;
 
 use std::collections::BTreeMap;
 
+pub use crate::yaml::{yaml_block, yaml_flow, yaml_literal, yaml_quote};
 use handlebars::{
     Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
 };
-pub use quote::{yaml_block, yaml_flow, yaml_literal, yaml_quote};
 pub use templates::{Template, TemplateError, embedded, with_overrides};
 
 use crate::plan::{Plan, PlannedObject};
-use crate::source::{Documents, PosIndex};
+use crate::yaml::{Documents, PosIndex};
 
 /// One rendered file.
 #[derive(Debug, Clone)]

@@ -5,8 +5,8 @@ use crate::diag::Diagnostic;
 use crate::k8s::PodSecurity;
 use crate::k8s::names::{is_config_key, is_dns_subdomain, is_env_name};
 use crate::k8s::psa::{BASELINE_CAPS, RESTRICTED_ADDABLE_CAP};
-use crate::source::{Seg, format_path};
 use crate::spec::{self, LoadedSpec};
+use crate::yaml::{Seg, format_path};
 
 use super::defaults::USER;
 

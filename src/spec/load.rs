@@ -1,7 +1,7 @@
 //! Loading a spec file: YAML text → typed [`Spec`] plus a position index for messages.
 
 use crate::diag::{Diagnostic, Pos};
-use crate::source::{PosIndex, index_documents};
+use crate::yaml::{PosIndex, index_documents};
 
 use super::types::Spec;
 
@@ -178,7 +178,7 @@ fn serde_error(file: &str, text: &str, e: &serde_yaml::Error) -> Diagnostic {
         None => raw.clone(),
     };
     // serde_yaml also breaks lines at NEL, LS and PS; count them as the snippet does.
-    let pos = e.location().map(|l| crate::source::pos_at(text, l.index()));
+    let pos = e.location().map(|l| crate::yaml::pos_at(text, l.index()));
     Diagnostic::error(file, pos, message.clone())
         .with_source(text)
         .with_help(help_for(&message))

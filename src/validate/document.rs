@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use crate::diag::Pos;
-use crate::source::{Documents, PosIndex, ReadError, pos_at};
+use crate::yaml::{Documents, PosIndex, ReadError, pos_at};
 
 use super::reading;
 
@@ -118,7 +118,7 @@ pub struct SyntaxError {
     pub file: String,
     pub pos: Pos,
     pub message: String,
-    /// A document longer than [`crate::source::MAX_DOCUMENT_BYTES`], not a syntax error.
+    /// A document longer than [`crate::yaml::MAX_DOCUMENT_BYTES`], not a syntax error.
     pub too_large: bool,
 }
 
@@ -188,7 +188,7 @@ pub fn read_documents(
 }
 
 /// [`read_documents`] of a file already read into its documents (every one, empty ones
-/// included, in order, as [`crate::source::Values`] yields them).
+/// included, in order, as [`crate::yaml::Values`] yields them).
 pub fn read_parsed(
     file: &str,
     documents: Vec<(serde_yaml::Value, PosIndex)>,

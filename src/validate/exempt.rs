@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::diag::{Pos, Severity};
-use crate::source::{Seg, format_path};
+use crate::yaml::{Seg, format_path};
 
 use super::catalogue::{self, EXEMPTION_REASON};
 use super::{Document, Finding, rules};

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::diag::{Diagnostic, Pos, Severity};
 use crate::par;
-use crate::source::PosIndex;
+use crate::yaml::PosIndex;
 
 pub use document::{Document, SyntaxError, parse_documents, read_documents};
 
@@ -307,7 +307,7 @@ pub fn validate_documents(files: &[(String, String)], opts: &Options) -> (Report
 }
 
 /// [`validate_documents`] of files already read: `parsed[i]` holds the documents of
-/// `files[i]` with their positions, as [`crate::source::Values`] yields them (a render
+/// `files[i]` with their positions, as [`crate::yaml::Values`] yields them (a render
 /// reads each file it makes once, to check it against its template's header).
 pub fn validate_parsed(
     files: &[(String, String)],

@@ -5,7 +5,7 @@
 
 use serde_yaml::Value;
 
-use crate::source::{PosIndex, Resolved, Seg};
+use crate::yaml::{PosIndex, Resolved, Seg};
 
 /// Apply the YAML 1.1 readings the position index found, then the merge keys.
 pub fn as_kubernetes(value: &mut Value, pos: &PosIndex) -> Result<(), String> {
@@ -70,7 +70,7 @@ pub fn list_items(value: &mut Value, pos: &PosIndex) -> Option<Vec<(Value, PosIn
 mod tests {
     use super::*;
     use crate::diag::Pos;
-    use crate::source::index_documents;
+    use crate::yaml::index_documents;
 
     fn read(text: &str) -> Value {
         let pos = index_documents(text).unwrap().remove(0);

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use serde::de::DeserializeOwned;
 
 use crate::diag::Pos;
-use crate::source::{Seg, format_path};
+use crate::yaml::{Seg, format_path};
 
 use super::document::Document;
 use super::kinds::BUILT_IN;

@@ -11,6 +11,7 @@
 
 mod events;
 mod path;
+mod quote;
 mod value;
 mod yaml11;
 
@@ -21,6 +22,7 @@ use crate::diag::Pos;
 
 pub use events::{Documents, Values};
 pub use path::format_path;
+pub use quote::{yaml_block, yaml_flow, yaml_literal, yaml_quote};
 pub use value::MAX_ALIASED_NODES;
 pub use yaml11::Resolved;
 

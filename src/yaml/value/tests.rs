@@ -1,7 +1,7 @@
 //! The values built from events agree with serde_yaml's on every input both read.
 
 use super::*;
-use crate::source::Documents;
+use crate::yaml::Documents;
 
 /// The values of `text`'s documents as kubeward builds them.
 fn ours(text: &str) -> Result<Vec<Value>, String> {
