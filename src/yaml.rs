@@ -1,7 +1,6 @@
 //! YAML, read and written: the reader's position index (a path → line/column index built
-//! from one event parse) and, in [`quote`], the quoting every rendered or written string goes
+//! from one event parse) and, in `quote`, the quoting every rendered or written string goes
 //! through.
-//!
 //!
 //! serde reports positions only for syntax and type errors. Semantic checks (an unknown
 //! flow target, a duplicate app) need the position of any node by its path, so we walk
