@@ -12,7 +12,6 @@ use std::fmt;
 
 use crate::k8s::Protocol;
 use crate::resolve::Model;
-use crate::resolve::defaults::{API_SERVER_PORTS, FLUENT_BIT_HTTP_PORT};
 use crate::resolve::model::{Destination, EndpointPeer, Flow, Logging, Source};
 use crate::validate::Document;
 use crate::validate::netpol::{
@@ -220,7 +219,7 @@ fn expected(model: &Model, u: &Universe) -> (BTreeMap<Key, PortSet>, BTreeMap<Ke
         .map(|a| format!("{}/{}", a.namespace, a.name))
         .collect();
     if let Some(l) = &model.logging {
-        pods.push(format!("{}/{}", l.namespace, crate::plan::LOGGING_APP));
+        pods.push(format!("{}/{}", l.namespace, l.name));
         logging(l, u, &mut into, &mut out_of);
     }
     for pod in &pods {
@@ -240,7 +239,7 @@ fn logging(
     into: &mut BTreeMap<Key, PortSet>,
     out_of: &mut BTreeMap<Key, PortSet>,
 ) {
-    let pod = format!("{}/{}", l.namespace, crate::plan::LOGGING_APP);
+    let pod = format!("{}/{}", l.namespace, l.name);
     let tcp = |ports: &[u32]| {
         let mut set = PortSet::default();
         for p in ports.iter().filter_map(|p| u16::try_from(*p).ok()) {
@@ -274,14 +273,14 @@ fn logging(
             .add(ports);
     };
     for to in api {
-        add(out_of, &pod, &to, &tcp(&API_SERVER_PORTS));
+        add(out_of, &pod, &to, &tcp(&l.api_server_ports));
     }
     for to in endpoint {
         add(out_of, &pod, &to, &tcp(&[l.endpoint.port]));
     }
     if let Some(ns) = &l.metrics_from {
         for from in namespace_pods(ns) {
-            add(into, &from, &pod, &tcp(&[FLUENT_BIT_HTTP_PORT]));
+            add(into, &from, &pod, &tcp(&[l.http_port]));
         }
     }
 }

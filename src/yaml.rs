@@ -11,7 +11,10 @@
 //! from the root. Nesting deeper than [`MAX_DEPTH`] is refused while parsing, so an
 //! adversarial `- - - - …` or `[[[[…` costs neither quadratic memory nor time.
 
+#[cfg(test)]
+mod agreement;
 mod events;
+mod frame;
 mod path;
 mod quote;
 mod value;
@@ -27,8 +30,6 @@ pub use path::format_path;
 pub use quote::{yaml_block, yaml_flow, yaml_literal, yaml_quote};
 pub use value::MAX_ALIASED_NODES;
 pub use yaml11::Resolved;
-
-use events::Frame;
 
 /// The deepest nesting of mappings and sequences a document may have (below the YAML
 /// parsers' own recursion limits; Kubernetes objects, CRD schemas included, stay far

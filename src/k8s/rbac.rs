@@ -1,7 +1,7 @@
 //! RBAC vocabulary: the resources whose write access hands over more than it says
 //! (running pods as any account, redirecting traffic, changing configuration), and the
-//! built-in ClusterRoles with that power. Read by the RBAC rules and by the render, which
-//! exempts its deploy roles from exactly these rules.
+//! built-in ClusterRoles with that power, and the shape of one RBAC rule. Read by the RBAC
+//! rules and by the render, which exempts its deploy roles from exactly these rules.
 
 /// Pod-carrying resources by API group: patching one runs pods as any service account
 /// of the namespace, with any of its Secrets mounted.
@@ -34,3 +34,14 @@ pub const BROAD_BUILTIN_ROLES: &[(&str, &str)] = &[
         "read and write on Secrets, pods/exec and pods/attach, and every workload (so any service account of the namespace)",
     ),
 ];
+
+/// One RBAC rule: an API group, its resources and verbs (optionally by name).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RbacRule {
+    #[serde(rename = "apiGroups")]
+    pub api_groups: Vec<String>,
+    pub resources: Vec<String>,
+    #[serde(rename = "resourceNames", skip_serializing_if = "Vec::is_empty")]
+    pub resource_names: Vec<String>,
+    pub verbs: Vec<String>,
+}

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::k8s::SERVICE_ACCOUNT_TOKEN_PATH;
-use crate::resolve::defaults::{FLUENT_BIT_HTTP_PORT, NODE_LOG_DIR, STATE_MOUNT};
+use crate::resolve::defaults::{NODE_LOG_DIR, STATE_MOUNT};
 use crate::resolve::model::{LogBackend, Logging};
 
 /// The environment variables that carry the endpoint credentials (from the Secret).
@@ -163,7 +163,7 @@ pub fn config(l: &Logging) -> Config {
             log_level: "info".into(),
             http_server: on(true),
             http_listen: "0.0.0.0".into(),
-            http_port: FLUENT_BIT_HTTP_PORT,
+            http_port: l.http_port,
             health_check: on(true),
         },
         pipeline: Pipeline {

@@ -7,9 +7,7 @@ use serde::Serialize;
 
 use crate::k8s::kind::{self, Kind};
 use crate::k8s::{SERVICE_ACCOUNT_TOKEN_PATH, keys};
-use crate::resolve::defaults::{
-    FLUENT_BIT_HTTP_PORT, NODE_LOG_DIR, NODE_STATE_DIR, STATE_MOUNT, USER,
-};
+use crate::resolve::defaults::{NODE_LOG_DIR, NODE_STATE_DIR, STATE_MOUNT, USER};
 use crate::resolve::model::Logging;
 
 use super::app::{ResourcesView, SecretEnvView, resources_view};
@@ -17,7 +15,6 @@ use super::fluentbit::{PASSWORD_ENV, USER_ENV, config, config_text};
 use super::{Labels, PlannedObject, View, app_labels, managed_labels, selector_labels};
 
 /// The name of the DaemonSet, its ServiceAccount and its pods' app label.
-pub const NAME: &str = "fluent-bit";
 const CLUSTER_NAME: &str = "kubeward-fluent-bit";
 const CONFIG_MAP: &str = "fluent-bit-config";
 const CONFIG_FILE: &str = "fluent-bit.yaml";
@@ -136,27 +133,27 @@ pub const TEMPLATES: [(&str, Kind); 5] = [
 /// Where the Fluent Bit configuration is written: the ConfigMap's file and its key.
 pub fn config_location(l: &Logging) -> (String, &'static str) {
     (
-        format!("{}/{NAME}/configmap.yaml", l.namespace),
+        format!("{}/{}/configmap.yaml", l.namespace, l.name),
         CONFIG_FILE,
     )
 }
 
 /// The logging objects in the logging namespace's directory, and the cluster-wide ones.
 pub fn objects(l: &Logging) -> (Vec<PlannedObject>, Vec<PlannedObject>) {
-    let dir = |f: &str| format!("{}/{NAME}/{f}", l.namespace);
+    let dir = |f: &str| format!("{}/{}/{f}", l.namespace, l.name);
     let (config_path, _) = config_location(l);
     let text = config_text(&config(l));
     let namespaced = vec![
         PlannedObject::new(
             dir("serviceaccount.yaml"),
-            &super::app::service_account(NAME, &l.namespace),
+            &super::app::service_account(&l.name, &l.namespace),
         ),
         PlannedObject::new(
             config_path,
             &ConfigView {
                 name: CONFIG_MAP.into(),
                 namespace: l.namespace.clone(),
-                labels: app_labels(NAME),
+                labels: app_labels(&l.name),
                 file: CONFIG_FILE.into(),
                 config: text.clone(),
             },
@@ -180,7 +177,7 @@ pub fn objects(l: &Logging) -> (Vec<PlannedObject>, Vec<PlannedObject>) {
             &ClusterRoleBindingView {
                 name: CLUSTER_NAME.into(),
                 labels: managed_labels(),
-                service_account: NAME.into(),
+                service_account: l.name.clone(),
                 namespace: l.namespace.clone(),
             },
         ),
@@ -198,7 +195,7 @@ pub fn objects(l: &Logging) -> (Vec<PlannedObject>, Vec<PlannedObject>) {
 }
 
 fn daemonset(l: &Logging, config_text: &str) -> DaemonSetView {
-    let mut labels = app_labels(NAME);
+    let mut labels = app_labels(&l.name);
     if let Some(tag) = &l.image_ref.tag {
         labels.insert(keys::APP_VERSION.into(), tag.clone());
     }
@@ -241,16 +238,16 @@ fn daemonset(l: &Logging, config_text: &str) -> DaemonSetView {
         })
     };
     DaemonSetView {
-        name: NAME.into(),
+        name: l.name.clone(),
         namespace: l.namespace.clone(),
-        selector: selector_labels(NAME),
+        selector: selector_labels(&l.name),
         labels,
         annotations,
         pod_annotations,
         priority_class: PRIORITY_CLASS.into(),
         image: l.image.clone(),
         args: vec!["-c".into(), format!("{CONFIG_DIR}/{CONFIG_FILE}")],
-        http_port: FLUENT_BIT_HTTP_PORT,
+        http_port: l.http_port,
         group: USER,
         env,
         resources: resources_view(&l.resources),

@@ -41,7 +41,7 @@ use crate::k8s::keys;
 use crate::k8s::kind::Kind;
 use crate::resolve::Model;
 
-pub use logging::{NAME as LOGGING_APP, config_location as logging_config_location};
+pub use logging::config_location as logging_config_location;
 pub use rbac::access_role_name;
 
 /// A template's view: the values it lays out. Each view type names its template (file

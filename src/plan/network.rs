@@ -8,7 +8,6 @@ use serde::Serialize;
 use crate::k8s::keys;
 use crate::k8s::kind::{self, Kind};
 use crate::resolve::Model;
-use crate::resolve::defaults::{API_SERVER_PORTS, FLUENT_BIT_HTTP_PORT};
 use crate::resolve::model::{App, Destination, EndpointPeer, Flow, Logging, Source};
 
 use super::{Labels, View, app_labels};
@@ -193,7 +192,7 @@ pub fn logging_policy(l: &Logging) -> AppPolicyView {
     };
     let api = RuleView {
         peers: l.api_server.iter().map(|c| ip_peer(c, &[])).collect(),
-        ports: API_SERVER_PORTS.iter().map(|p| tcp(*p)).collect(),
+        ports: l.api_server_ports.iter().map(|p| tcp(*p)).collect(),
     };
     let endpoint_peers = match &l.endpoint.peer {
         EndpointPeer::Cidr(c) => vec![ip_peer(c, &[])],
@@ -217,10 +216,10 @@ pub fn logging_policy(l: &Logging) -> AppPolicyView {
                 namespace_selector: Some(namespace_selector(ns)),
                 pod_selector: None,
             }],
-            ports: vec![tcp(FLUENT_BIT_HTTP_PORT)],
+            ports: vec![tcp(l.http_port)],
         })
         .collect();
-    let name = super::logging::NAME;
+    let name = &l.name;
     let rules = Rules {
         ingress,
         egress: vec![api, endpoint],

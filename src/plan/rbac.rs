@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use crate::k8s::keys;
 use crate::k8s::kind::{self, Kind};
+use crate::k8s::rbac::RbacRule;
 use crate::k8s::rbac::{TRAFFIC_RESOURCES, WORKLOAD_RESOURCES};
-use crate::resolve::access::role_name;
-use crate::resolve::model::{App, Grant, Namespace, RbacRule, SubjectKind};
+use crate::resolve::model::{App, Grant, Namespace, SubjectKind};
 
 use super::{Labels, PlannedObject, View, managed_labels};
 
@@ -166,7 +166,7 @@ fn writes(g: &Grant, set: &[(&str, &[&str])]) -> bool {
 /// `access-read`, `access-write-exec`, `access-read-pods-services`…: the same grant gives
 /// the same Role, whatever the order of its resources.
 pub fn access_role_name(a: &Grant) -> String {
-    let mut name = format!("access-{}", role_name(a.role));
+    let mut name = format!("access-{}", a.role.name());
     if a.exec {
         name.push_str("-exec");
     }

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use crate::spec::{AccessRole, ApiAccess};
 
-use super::top::NEWEST_MINOR;
+use crate::k8s::rbac::RbacRule;
+
+use super::defaults::NEWEST_MINOR;
 
 /// Namespaced resources `read` may get, list and watch, by API group. Never Secrets.
 pub const READ: &[(&str, &[&str])] = &[
@@ -57,17 +59,6 @@ pub const EXEC: &[&str] = &["pods/attach", "pods/exec", "pods/portforward"];
 
 pub const READ_VERBS: &[&str] = &["get", "list", "watch"];
 pub const WRITE_VERBS: &[&str] = &["create", "update", "patch", "delete"];
-
-/// One RBAC rule: an API group, its resources and verbs (optionally by name).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct RbacRule {
-    #[serde(rename = "apiGroups")]
-    pub api_groups: Vec<String>,
-    pub resources: Vec<String>,
-    #[serde(rename = "resourceNames", skip_serializing_if = "Vec::is_empty")]
-    pub resource_names: Vec<String>,
-    pub verbs: Vec<String>,
-}
 
 fn strings(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
@@ -164,17 +155,9 @@ fn unknown_resource(role: AccessRole, r: &str) -> String {
     let list: Vec<&str> = all.values().flatten().copied().collect();
     format!(
         "`{r}` is not in the {} set ({})",
-        role_name(role),
+        role.name(),
         list.join(", ")
     )
-}
-
-pub fn role_name(role: AccessRole) -> &'static str {
-    match role {
-        AccessRole::Read => "read",
-        AccessRole::Write => "write",
-        AccessRole::Admin => "admin",
-    }
 }
 
 /// Resources an app's API access may read (the `read` set).

@@ -51,6 +51,11 @@ pub const FLUENT_BIT_LIMIT: [(&str, &str); 3] = [
     ("memory", "256Mi"),
     ("ephemeral-storage", "64Mi"),
 ];
+/// Oldest and newest Kubernetes minor versions kubeward renders for.
+pub const OLDEST_MINOR: u32 = 30;
+pub const NEWEST_MINOR: u32 = 37;
+/// The log shipper's name (DaemonSet, ServiceAccount, labels, bundle folder).
+pub const LOG_SHIPPER: &str = "fluent-bit";
 /// Fluent Bit's HTTP server: liveness (`/`, the server answers), readiness (`/api/v1/health`) and metrics.
 pub const FLUENT_BIT_HTTP_PORT: u32 = 2020;
 pub const ES_INDEX_PREFIX: &str = "kubernetes";

@@ -89,7 +89,7 @@ fn check_narrowing(s: &LoadedSpec, at: &str, a: &spec::Access, out: &mut Vec<Dia
             a.role,
             Some(std::slice::from_ref(r)),
             false,
-            super::top::NEWEST_MINOR,
+            super::defaults::NEWEST_MINOR,
         ) {
             out.push(s.error_at(&format!("{at}.resources[{ri}]"), e)
                 .with_help("narrow to resources of the role's set; Secrets are mounted into pods, never granted"));

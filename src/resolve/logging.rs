@@ -9,8 +9,9 @@ use crate::k8s::{PodSecurity, Quantity};
 use crate::spec::{self, LoadedSpec};
 
 use super::defaults::{
-    ES_INDEX_PREFIX, FLUENT_BIT_IMAGE, FLUENT_BIT_LIMIT, FLUENT_BIT_REQUEST, LOGGING_EXEMPTION,
-    LOGGING_NAMESPACE, LOGGING_NODES, resource_set,
+    API_SERVER_PORTS, ES_INDEX_PREFIX, FLUENT_BIT_HTTP_PORT, FLUENT_BIT_IMAGE, FLUENT_BIT_LIMIT,
+    FLUENT_BIT_REQUEST, LOG_SHIPPER, LOGGING_EXEMPTION, LOGGING_NAMESPACE, LOGGING_NODES,
+    resource_set,
 };
 use super::model::{
     ContainerDefaults, CpuMemory, EndpointPeer, LogBackend, LogEndpoint, Logging, Namespace, Quota,
@@ -61,6 +62,7 @@ pub fn resolve(
     }
     let ns = logging_namespace(&namespace, &resources, nodes.max(1));
     let logging = Logging {
+        name: LOG_SHIPPER.to_string(),
         namespace,
         image,
         image_ref: image_ref?,
@@ -71,6 +73,8 @@ pub fn resolve(
         credentials: l.credentials.clone(),
         metrics_from: l.metrics_from.clone(),
         api_server: api_server.to_vec(),
+        api_server_ports: API_SERVER_PORTS.to_vec(),
+        http_port: FLUENT_BIT_HTTP_PORT,
     };
     Some((logging, ns))
 }

@@ -19,9 +19,10 @@ mod probes;
 mod quota;
 mod top;
 
+pub use defaults::{NEWEST_MINOR, OLDEST_MINOR};
 pub use flow::{INGRESS, KUBE_APISERVER};
 pub use model::Model;
-pub use top::{NEWEST_MINOR, OLDEST_MINOR, kubernetes_minor};
+pub use top::kubernetes_minor;
 
 use crate::diag::Diagnostic;
 use crate::spec::{LoadedSpec, load, parse};

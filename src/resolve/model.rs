@@ -5,7 +5,7 @@
 use crate::k8s::image::ImageRef;
 use crate::k8s::{PodSecurity, PortRef, Protocol, Quantity};
 
-pub use super::access::RbacRule;
+pub use crate::k8s::rbac::RbacRule;
 pub use crate::spec::{AccessRole, SubjectKind};
 
 /// A resolved spec. Indices (`Source::App`, `Destination::App`) point into `apps`.
@@ -121,7 +121,7 @@ impl Grant {
             .map(|r| format!(" ({})", r.join(", ")))
             .unwrap_or_default();
         let exec = if self.exec { " + exec" } else { "" };
-        format!("{}{narrow}{exec}", super::access::role_name(self.role))
+        format!("{}{narrow}{exec}", self.role.name())
     }
 }
 
@@ -317,6 +317,8 @@ pub struct FlowPort {
 /// The Fluent Bit DaemonSet that ships every container's log.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Logging {
+    /// The shipper's name: its DaemonSet, ServiceAccount and `app.kubernetes.io/name`.
+    pub name: String,
     pub namespace: String,
     pub image: String,
     pub image_ref: ImageRef,
@@ -331,6 +333,10 @@ pub struct Logging {
     pub metrics_from: Option<String>,
     /// The API server's addresses (empty: unknown, any address on its ports).
     pub api_server: Vec<String>,
+    /// The ports the shipper reaches the API server on.
+    pub api_server_ports: Vec<u32>,
+    /// The shipper's HTTP port: health probes and metrics (what `metrics_from` reaches).
+    pub http_port: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]

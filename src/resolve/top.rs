@@ -6,11 +6,8 @@ use crate::k8s::image::registry_prefix;
 use crate::k8s::names::Cidr;
 use crate::spec::LoadedSpec;
 
+use super::defaults::{NEWEST_MINOR, OLDEST_MINOR};
 use super::model::Ci;
-
-/// Oldest and newest Kubernetes minor versions kubeward renders for.
-pub const OLDEST_MINOR: u32 = 30;
-pub const NEWEST_MINOR: u32 = 37;
 
 /// What the top of the spec resolves to.
 pub struct Top {

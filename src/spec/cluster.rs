@@ -4,7 +4,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::types::AppResources;
+use super::resources::AppResources;
 use crate::k8s::Protocol;
 
 /// An allowed connection between two endpoints.

@@ -4,10 +4,12 @@
 mod cluster;
 mod jsonschema;
 mod load;
+mod resources;
 mod types;
 mod values;
 
 pub use cluster::*;
 pub use jsonschema::{SCHEMA_URL, json_schema, modeline};
 pub use load::{ArgMap, LoadedSpec, UNREADABLE, is_unreadable, load, parse};
+pub use resources::{AppResources, ResourceSet};
 pub use types::*;

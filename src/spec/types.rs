@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 pub use crate::k8s::{PodSecurity, PortRef, Protocol};
 
 use super::cluster::{ApiServer, Dns, Flow, Logging, SupplyChain, is_tcp};
+use super::resources::{AppResources, ResourceSet};
 pub use super::values::{ApiAccess, ApiGrant, Quantity};
 
 /// The whole spec file.
@@ -135,22 +136,6 @@ pub struct CpuMemory {
     pub memory: Option<Quantity>,
 }
 
-/// Compute resources of one container: cpu, memory and ephemeral storage.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq, Default)]
-#[serde(deny_unknown_fields)]
-pub struct ResourceSet {
-    /// CPU quantity, e.g. 100m.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cpu: Option<Quantity>,
-    /// Memory quantity, e.g. 128Mi.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub memory: Option<Quantity>,
-    /// Ephemeral storage quantity, e.g. 64Mi.
-    #[serde(rename = "ephemeral-storage")]
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ephemeral_storage: Option<Quantity>,
-}
-
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Defaults {
@@ -225,6 +210,15 @@ impl AccessRole {
             "write" => Some(AccessRole::Write),
             "admin" => Some(AccessRole::Admin),
             _ => None,
+        }
+    }
+
+    /// The role as the spec spells it: `read`, `write` or `admin`.
+    pub fn name(self) -> &'static str {
+        match self {
+            AccessRole::Read => "read",
+            AccessRole::Write => "write",
+            AccessRole::Admin => "admin",
         }
     }
 }
@@ -315,17 +309,6 @@ pub struct Service {
     /// Container port name or number (default: the first port).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target_port: Option<PortRef>,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq, Default)]
-#[serde(deny_unknown_fields)]
-pub struct AppResources {
-    /// Requests of the container.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub requests: Option<ResourceSet>,
-    /// Limits of the container.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub limits: Option<ResourceSet>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq, Default)]

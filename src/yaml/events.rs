@@ -6,22 +6,10 @@ use crate::diag::Pos;
 
 use serde_yaml::Value;
 
+use super::frame::{Frame, value_path};
 use super::value::Builder;
-use super::yaml11::{Resolved, value_path};
-use super::{Building, Edge, MAX_DEPTH, MAX_DOCUMENT_BYTES, NodeId, PosIndex, ReadError, pos_at};
-
-pub(super) enum Frame {
-    Map {
-        node: NodeId,
-        key: Option<(String, Pos)>,
-    },
-    Seq {
-        node: NodeId,
-        next: usize,
-    },
-    /// A complex (non-scalar) mapping key that we do not index; counts nesting depth.
-    Skip(usize),
-}
+use super::yaml11::Resolved;
+use super::{Building, Edge, MAX_DEPTH, MAX_DOCUMENT_BYTES, PosIndex, ReadError, pos_at};
 
 /// The indexes of the documents of `text`, each yielded when its document ends: a
 /// caller that handles one document at a time holds one index at a time (a file of a

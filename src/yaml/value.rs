@@ -352,6 +352,3 @@ fn leading_zero_digits(text: &str) -> bool {
     let t = text.strip_prefix(['-', '+']).unwrap_or(text);
     t.len() > 1 && t.starts_with('0') && t[1..].bytes().all(|b| b.is_ascii_digit())
 }
-
-#[cfg(test)]
-mod tests;

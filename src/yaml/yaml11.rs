@@ -2,7 +2,8 @@
 //! boolean or an octal integer where YAML 1.2 reads a string, and the bookkeeping that
 //! carries such readings through anchors and aliases while a document is indexed.
 
-use super::{Building, Frame, Seg};
+use super::frame::{Frame, value_path};
+use super::{Building, Seg};
 
 /// A YAML 1.1 reading of a plain scalar that differs from the YAML 1.2 one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,20 +96,4 @@ impl Building {
             .collect();
         self.yaml11.extend(copies);
     }
-}
-
-/// The path of the value node about to be added, or `None` for a mapping key (keys
-/// stay as they are; a node inside a complex key is not a value of the document).
-pub(super) fn value_path(stack: &[Frame]) -> Option<Vec<Seg>> {
-    let mut path = Vec::with_capacity(stack.len());
-    for frame in stack {
-        match frame {
-            Frame::Map {
-                key: Some((k, _)), ..
-            } => path.push(Seg::Key(k.clone())),
-            Frame::Seq { next, .. } => path.push(Seg::Index(*next)),
-            Frame::Map { key: None, .. } | Frame::Skip(_) => return None,
-        }
-    }
-    Some(path)
 }

@@ -1,7 +1,9 @@
-//! The values built from events agree with serde_yaml's on every input both read.
+//! The values the reader builds from events agree with serde_yaml's on every input both
+//! read.
 
-use super::*;
-use crate::yaml::Documents;
+use serde_yaml::Value;
+
+use super::Documents;
 
 /// The values of `text`'s documents as kubeward builds them.
 fn ours(text: &str) -> Result<Vec<Value>, String> {
