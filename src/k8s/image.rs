@@ -63,6 +63,14 @@ pub fn parse_image(image: &str) -> Result<ImageRef, String> {
     })
 }
 
+/// Whether `image` comes from one of the trusted registry `prefixes` (as
+/// [`registry_prefix`] returns them): a plain text prefix, exactly as the admission
+/// policy's CEL `startsWith` decides, so the render, `check --registry` and the cluster
+/// agree. An empty list trusts nothing; callers decide what no list means.
+pub fn trusted(image: &str, prefixes: &[String]) -> bool {
+    prefixes.iter().any(|p| image.starts_with(p.as_str()))
+}
+
 /// Normalise a trusted-registry prefix (`host[:port][/path]`) to end at a path boundary:
 /// `registry.example.com` → `registry.example.com/`, so that it never trusts
 /// `registry.example.com.evil.io/…`, `registry.example.com:5000/…` or a sibling path.

@@ -1,5 +1,12 @@
-//! Object kinds kubeward reasons about: which carry a pod template, which carry ports and
-//! app labels, which manage pods.
+//! Object kinds kubeward reasons about: where objects of a kind live, which carry a pod
+//! template, which carry ports and app labels, which manage pods.
+
+/// Whether objects of a kind live in a namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectScope {
+    Namespace,
+    Cluster,
+}
 
 /// NetworkPolicy, the kinds that carry a pod template (or are a pod), then Service: one
 /// list, of which the lists below are slices.
@@ -32,6 +39,46 @@ pub const POD_KINDS: &[&str] = WORKLOADS_AND_SERVICES
 
 /// Kinds whose pods a controller manages: [`POD_KINDS`] without Pod.
 pub const CONTROLLERS: &[&str] = POD_KINDS.split_at(1).1;
+
+/// Kinds whose containers run for a long time (probes apply): [`POD_KINDS`] without the
+/// batch kinds, which come last.
+pub const LONG_RUNNING: &[&str] = POD_KINDS.split_at(POD_KINDS.len() - 2).0;
+
+/// Where an object of a pod-bearing kind keeps its pods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PodTemplate {
+    /// The keys down to the pod template (none for a Pod, which is its own template).
+    pub keys: &'static [&'static str],
+    /// The dotted path of the pod spec.
+    pub spec: &'static str,
+    /// The dotted path of the pod's metadata.
+    pub metadata: &'static str,
+}
+
+/// The pod template of `kind`, or `None` when it carries no pods.
+pub fn pod_template(kind: &str) -> Option<PodTemplate> {
+    const POD: PodTemplate = PodTemplate {
+        keys: &[],
+        spec: "spec",
+        metadata: "metadata",
+    };
+    const CRON_JOB: PodTemplate = PodTemplate {
+        keys: &["spec", "jobTemplate", "spec", "template"],
+        spec: "spec.jobTemplate.spec.template.spec",
+        metadata: "spec.jobTemplate.spec.template.metadata",
+    };
+    const TEMPLATE: PodTemplate = PodTemplate {
+        keys: &["spec", "template"],
+        spec: "spec.template.spec",
+        metadata: "spec.template.metadata",
+    };
+    match kind {
+        "Pod" => Some(POD),
+        "CronJob" => Some(CRON_JOB),
+        k if POD_KINDS.contains(&k) => Some(TEMPLATE),
+        _ => None,
+    }
+}
 
 /// An object type: its `apiVersion` and `kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -83,3 +130,48 @@ pub const CLUSTER_ROLE: Kind = Kind::new("rbac.authorization.k8s.io/v1", "Cluste
 pub const CLUSTER_ROLE_BINDING: Kind =
     Kind::new("rbac.authorization.k8s.io/v1", "ClusterRoleBinding");
 pub const PRIORITY_CLASS: Kind = Kind::new("scheduling.k8s.io/v1", "PriorityClass");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_lists_are_the_slices_they_say() {
+        assert_eq!(POD_KINDS[0], "Pod");
+        assert_eq!(&POD_KINDS[POD_KINDS.len() - 2..], ["Job", "CronJob"]);
+        assert_eq!(
+            LONG_RUNNING,
+            [
+                "Pod",
+                "Deployment",
+                "StatefulSet",
+                "DaemonSet",
+                "ReplicaSet",
+                "ReplicationController"
+            ]
+        );
+        assert!(!CONTROLLERS.contains(&"Pod"));
+    }
+
+    #[test]
+    fn every_pod_kind_has_a_template_whose_paths_agree() {
+        for kind in POD_KINDS {
+            let t = pod_template(kind).unwrap();
+            let base = t.keys.join(".");
+            let at = |leaf: &str| {
+                if base.is_empty() {
+                    leaf.to_string()
+                } else {
+                    format!("{base}.{leaf}")
+                }
+            };
+            assert_eq!(t.spec, at("spec"), "{kind}");
+            assert_eq!(t.metadata, at("metadata"), "{kind}");
+        }
+        assert_eq!(pod_template("Service"), None);
+        assert_eq!(
+            pod_template("CronJob").unwrap().spec,
+            "spec.jobTemplate.spec.template.spec"
+        );
+    }
+}

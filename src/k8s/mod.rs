@@ -1,6 +1,6 @@
 //! Kubernetes vocabulary shared by every layer: names, quantities, image references, Pod
-//! Security levels and capability sets, protocols, kinds, and the label and annotation
-//! keys kubeward reads and writes. It imports nothing else of kubeward.
+//! Security levels and capability sets, protocols, kinds and their scope, labels and
+//! selectors, RBAC rules, and the label and annotation keys kubeward reads and writes. It imports nothing else of kubeward.
 
 pub mod image;
 pub mod keys;
@@ -9,6 +9,7 @@ pub mod names;
 pub mod psa;
 pub mod quantity;
 pub mod rbac;
+pub mod selector;
 
 pub use psa::Level as PodSecurity;
 pub use quantity::Quantity;

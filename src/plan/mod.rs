@@ -32,7 +32,7 @@ mod namespace;
 mod network;
 mod rbac;
 
-use std::collections::BTreeMap;
+pub use crate::k8s::selector::Labels;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -138,9 +138,6 @@ pub(crate) fn fnv(s: &str) -> u64 {
         (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
     })
 }
-
-/// Labels as a sorted map (the order they are written in).
-pub type Labels = BTreeMap<String, String>;
 
 /// The labels every object of an app carries.
 pub fn app_labels(app: &str) -> Labels {

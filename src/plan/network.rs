@@ -43,9 +43,9 @@ pub struct Peer {
     #[serde(skip_serializing_if = "Option::is_none")]
     ip_block: Option<IpBlock>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    namespace_selector: Option<Selector>,
+    namespace_selector: Option<SelectorView>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pod_selector: Option<Selector>,
+    pod_selector: Option<SelectorView>,
 }
 
 #[derive(Serialize, Debug, Clone, PartialEq)]
@@ -57,7 +57,7 @@ pub struct IpBlock {
 
 #[derive(Serialize, Debug, Clone, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct Selector {
+pub struct SelectorView {
     match_labels: Labels,
 }
 
@@ -149,10 +149,10 @@ fn policy_named(app: &str, namespace: &str, r: Rules) -> AppPolicyView {
     }
 }
 
-fn namespace_selector(ns: &str) -> Selector {
+fn namespace_selector(ns: &str) -> SelectorView {
     let mut m = Labels::new();
     m.insert(keys::NAMESPACE_NAME.into(), ns.into());
-    Selector { match_labels: m }
+    SelectorView { match_labels: m }
 }
 
 fn ip_peer(cidr: &str, except: &[String]) -> Peer {
@@ -172,7 +172,7 @@ fn app_peer(app: &App, from_ns: &str) -> Peer {
     Peer {
         ip_block: None,
         namespace_selector: (app.namespace != from_ns).then(|| namespace_selector(&app.namespace)),
-        pod_selector: Some(Selector { match_labels: pods }),
+        pod_selector: Some(SelectorView { match_labels: pods }),
     }
 }
 

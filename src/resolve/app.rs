@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::diag::Diagnostic;
-use crate::k8s::image::{ImageRef, parse_image};
+use crate::k8s::image::{ImageRef, parse_image, trusted};
 use crate::k8s::names::{dns_label_help, is_dns_label};
 use crate::spec::{self, LoadedSpec};
 
@@ -185,7 +185,7 @@ fn image(
             return None;
         }
     };
-    if !registries.is_empty() && !registries.iter().any(|r| app.image.starts_with(r.as_str())) {
+    if !registries.is_empty() && !trusted(&app.image, registries) {
         out.push(s.error_at(&path, format!("image `{}` is not from a trusted registry", app.image)).with_help(format!(
             "trusted registries are {}; push the image there, or add its registry to `registries:`",
             registries.iter().map(|r| format!("`{r}`")).collect::<Vec<_>>().join(", ")

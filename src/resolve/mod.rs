@@ -25,6 +25,7 @@ pub use model::Model;
 pub use top::kubernetes_minor;
 
 use crate::diag::Diagnostic;
+use crate::k8s::image::trusted;
 use crate::spec::{LoadedSpec, load, parse};
 
 /// A resolved spec and the warnings found on the way.
@@ -97,10 +98,7 @@ fn trusted_registries(
         ns.registries = top.registries.clone();
         if let Some(l) = logging.filter(|l| l.namespace == ns.name)
             && let Some(prefix) = l.image_ref.repository_prefix()
-            && !ns
-                .registries
-                .iter()
-                .any(|r| l.image.starts_with(r.as_str()))
+            && !trusted(&l.image, &ns.registries)
         {
             ns.registries.push(prefix);
         }

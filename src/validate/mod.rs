@@ -3,11 +3,12 @@
 
 pub mod audit;
 pub mod document;
-mod kinds;
+pub mod kinds;
 pub mod netpol;
 mod reading;
 pub mod rules;
 pub mod schema;
+mod strict;
 pub mod unit;
 pub mod versions;
 
@@ -217,7 +218,7 @@ fn admit(doc: Document, report: &mut Report) -> Option<Document> {
         report.documents += 1;
         return read_as.map(|api| doc.read_as(api));
     }
-    if !schema::is_known(doc.api_version(), doc.kind()) {
+    if !kinds::is_known(doc.api_version(), doc.kind()) {
         skip(
             report,
             SkipClass::Custom,

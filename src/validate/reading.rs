@@ -44,7 +44,7 @@ pub fn list_items(value: &mut Value, pos: &PosIndex) -> Option<Vec<(Value, PosIn
         "List" => None,
         k => Some(
             k.strip_suffix("List")
-                .filter(|k| !k.is_empty() && super::schema::is_known(&api, k))?,
+                .filter(|k| !k.is_empty() && super::kinds::is_known(&api, k))?,
         ),
     };
     let items = std::mem::take(value.get_mut("items")?.as_sequence_mut()?);

@@ -5,15 +5,10 @@
 //! wrong type is too. Required fields are checked here as well, because k8s-openapi
 //! silently defaults them.
 
-use std::sync::LazyLock;
-
-use serde::de::DeserializeOwned;
-
 use crate::diag::Pos;
-use crate::yaml::{Seg, format_path};
 
 use super::document::Document;
-use super::kinds::BUILT_IN;
+use super::kinds::row;
 
 /// A schema problem of one document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,125 +16,6 @@ pub struct SchemaError {
     pub path: String,
     pub pos: Option<Pos>,
     pub message: String,
-}
-
-/// Whether objects of a kind live in a namespace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    Namespace,
-    Cluster,
-}
-
-/// A strict check of a value: the paths of unknown fields, or the first type error
-/// (path and message).
-pub(super) type Check = fn(&serde_yaml::Value) -> Result<Vec<String>, (String, String)>;
-
-/// The audit `Policy` is a configuration file, not an API object, but has a schema.
-const AUDIT: (&str, &str, Scope, Check) = (
-    "audit.k8s.io/v1",
-    "Policy",
-    Scope::Cluster,
-    typed::<super::audit::Policy>,
-);
-
-/// The kind's row: the built-in table (sorted) or the audit policy.
-fn row(api: &str, kind: &str) -> Option<&'static (&'static str, &'static str, Scope, Check)> {
-    if (api, kind) == (AUDIT.0, AUDIT.1) {
-        return Some(&AUDIT);
-    }
-    BUILT_IN
-        .binary_search_by(|(a, k, _, _)| (*a, *k).cmp(&(api, kind)))
-        .ok()
-        .map(|i| &BUILT_IN[i])
-}
-
-/// The kind names of the rows that pass `keep`, sorted, each once.
-fn kinds_where(keep: impl Fn(&(&str, &str, Scope, Check)) -> bool) -> Vec<&'static str> {
-    let mut kinds: Vec<&str> = BUILT_IN
-        .iter()
-        .chain([&AUDIT])
-        .filter(|row| keep(row))
-        .map(|(_, k, _, _)| *k)
-        .collect();
-    kinds.sort_unstable();
-    kinds.dedup();
-    kinds
-}
-
-/// Known kinds that live outside namespaces (the audit `Policy` is a file, not an object).
-pub static CLUSTER_SCOPED: LazyLock<Vec<&'static str>> =
-    LazyLock::new(|| kinds_where(|(_, _, scope, _)| *scope == Scope::Cluster));
-
-/// Every Kubernetes API kind with a strict schema (configuration files excluded).
-pub static API_KINDS: LazyLock<Vec<&'static str>> =
-    LazyLock::new(|| kinds_where(|(api, _, _, _)| *api != AUDIT.0));
-
-/// The namespaced ones among [`API_KINDS`].
-pub static NAMESPACED_KINDS: LazyLock<Vec<&'static str>> =
-    LazyLock::new(|| kinds_where(|(_, _, scope, _)| *scope == Scope::Namespace));
-
-/// Whether the (apiVersion, kind) is one kubeward knows the schema of.
-pub fn is_known(api: &str, kind: &str) -> bool {
-    row(api, kind).is_some()
-}
-
-pub(super) fn typed<T: DeserializeOwned>(
-    value: &serde_yaml::Value,
-) -> Result<Vec<String>, (String, String)> {
-    let mut unknown = Vec::new();
-    let mut note = |p: serde_ignored::Path<'_>| unknown.push(ignored_path(&p));
-    // Most documents are well typed: read them without tracking the path (which copies
-    // every key), and only a document that fails again with the path of its error.
-    match serde_ignored::deserialize::<_, _, T>(value, &mut note) {
-        Ok(_) => Ok(unknown),
-        Err(first) => Err(type_error::<T>(value).unwrap_or((String::new(), first.to_string()))),
-    }
-}
-
-/// The path and message of the type error of a value that does not deserialize into `T`.
-fn type_error<T: DeserializeOwned>(value: &serde_yaml::Value) -> Option<(String, String)> {
-    let mut ignore = |_: serde_ignored::Path<'_>| {};
-    let de = serde_ignored::Deserializer::new(value, &mut ignore);
-    let e = serde_path_to_error::deserialize::<_, T>(de).err()?;
-    Some((error_path(e.path()), e.into_inner().to_string()))
-}
-
-/// `serde_path_to_error`'s path in our path format.
-fn error_path(p: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let segs: Vec<Seg> = p
-        .iter()
-        .filter_map(|s| match s {
-            Segment::Seq { index } => Some(Seg::Index(*index)),
-            Segment::Map { key } => Some(Seg::Key(key.clone())),
-            Segment::Enum { .. } | Segment::Unknown => None,
-        })
-        .collect();
-    format_path(&segs)
-}
-
-/// `serde_ignored`'s path without its `Option`/newtype steps, in our path format.
-fn ignored_path(p: &serde_ignored::Path<'_>) -> String {
-    fn walk(p: &serde_ignored::Path<'_>, out: &mut Vec<Seg>) {
-        use serde_ignored::Path;
-        match p {
-            Path::Root => {}
-            Path::Seq { parent, index } => {
-                walk(parent, out);
-                out.push(Seg::Index(*index));
-            }
-            Path::Map { parent, key } => {
-                walk(parent, out);
-                out.push(Seg::Key(key.clone()));
-            }
-            Path::Some { parent }
-            | Path::NewtypeStruct { parent }
-            | Path::NewtypeVariant { parent } => walk(parent, out),
-        }
-    }
-    let mut segs = Vec::new();
-    walk(p, &mut segs);
-    format_path(&segs)
 }
 
 /// Check one document against the schema of its kind (nothing for an unknown kind).
@@ -381,35 +257,5 @@ mod tests {
             errors("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {a: \"yes\"}\n")
                 .is_empty()
         );
-    }
-
-    #[test]
-    fn every_built_in_kind_is_known_with_its_scope() {
-        for (api, kind) in [
-            ("v1", "PersistentVolume"),
-            ("v1", "Endpoints"),
-            ("storage.k8s.io/v1", "StorageClass"),
-            ("discovery.k8s.io/v1", "EndpointSlice"),
-            ("networking.k8s.io/v1", "IngressClass"),
-            ("autoscaling/v1", "HorizontalPodAutoscaler"),
-            (
-                "admissionregistration.k8s.io/v1",
-                "MutatingWebhookConfiguration",
-            ),
-            ("apiregistration.k8s.io/v1", "APIService"),
-            ("apiextensions.k8s.io/v1", "CustomResourceDefinition"),
-        ] {
-            assert!(is_known(api, kind), "{api} {kind}");
-        }
-        assert!(!is_known("example.com/v1", "Widget"));
-        for kind in ["PersistentVolume", "StorageClass", "Namespace", "Policy"] {
-            assert!(CLUSTER_SCOPED.contains(&kind), "{kind}");
-        }
-        assert!(NAMESPACED_KINDS.contains(&"PersistentVolumeClaim"));
-        assert!(!API_KINDS.contains(&"Policy"), "the audit policy is a file");
-        let sorted = BUILT_IN
-            .windows(2)
-            .all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1));
-        assert!(sorted, "the table is looked up by binary search");
     }
 }

@@ -142,7 +142,7 @@ mod tests {
     fn every_replacement_is_a_known_kind() {
         for (api, kind, _, _) in REMOVED {
             if let Some(now) = read_as(api, kind) {
-                assert!(super::super::schema::is_known(now, kind), "{now} {kind}");
+                assert!(super::super::kinds::is_known(now, kind), "{now} {kind}");
             }
         }
     }

@@ -13,7 +13,7 @@ use crate::validate::{Document, Finding};
 use super::eval::Evaluation;
 use super::lint::finding;
 use super::policy::Peer;
-use super::selector::Selector;
+use crate::k8s::selector::Selector;
 
 /// Id of the rule for pods that no policy isolates.
 pub const SELECTS_EVERY_POD: &str = "netpol-selects-every-pod";

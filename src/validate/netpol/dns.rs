@@ -17,9 +17,9 @@ use super::coverage::labels_path;
 use super::eval::Evaluation;
 use super::lint::finding;
 use super::ports::PortSet;
-use super::selector::Selector;
 use super::universe::{DNS_LABEL, DNS_NAMESPACE, Endpoint};
 use super::{Policy, parse_cidr};
+use crate::k8s::selector::Selector;
 
 /// Id of the rule.
 pub const DNS_EGRESS: &str = "netpol-dns-egress";

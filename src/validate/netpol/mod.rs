@@ -19,7 +19,6 @@ pub mod lint;
 mod policy;
 pub mod ports;
 mod regions;
-pub mod selector;
 mod universe;
 
 #[cfg(test)]
@@ -30,5 +29,5 @@ pub use policy::{Peer, Policy, Rule, parse_cidr};
 pub use ports::PortSet;
 pub use regions::Regions;
 pub use universe::{
-    DNS_LABEL, DNS_NAMESPACE, Endpoint, Extras, Namespace, OTHER, Pod, Scope, Universe,
+    DNS_LABEL, DNS_NAMESPACE, Endpoint, Extras, Namespace, OTHER, Origin, Pod, Universe,
 };

@@ -10,7 +10,7 @@ use crate::k8s::names::Cidr;
 use crate::validate::Document;
 
 use super::ports::RulePorts;
-use super::selector::Selector;
+use crate::k8s::selector::Selector;
 
 /// One NetworkPolicy.
 #[derive(Debug, Clone)]

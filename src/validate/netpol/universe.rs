@@ -14,13 +14,13 @@ use std::collections::{HashMap, HashSet};
 use serde_yaml::Value;
 
 use crate::k8s::keys;
-use crate::k8s::kind::POD_KINDS;
+use crate::k8s::kind::pod_template;
 use crate::validate::Document;
 
 use super::policy::{Peer, Policy, parse_cidr};
 use super::ports::{NamedPort, PROTOCOLS};
 use super::regions::Regions;
-use super::selector::{Labels, Selector, show_labels};
+use crate::k8s::selector::{Labels, Selector, show_labels};
 
 /// The namespace standing for every namespace outside the input.
 pub const OTHER: &str = "(other)";
@@ -41,7 +41,7 @@ pub struct Extras {
 
 /// Where a namespace comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
+pub enum Origin {
     /// A Namespace object of the input, or the namespace of one of its objects.
     Input,
     /// Named by a selector or by the caller, not in the input.
@@ -56,7 +56,7 @@ pub enum Scope {
 pub struct Namespace {
     pub name: String,
     pub labels: Labels,
-    pub scope: Scope,
+    pub origin: Origin,
 }
 
 #[derive(Debug, Clone)]
@@ -103,13 +103,7 @@ fn get<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
 
 /// The pod template (or pod) of a workload: its metadata and spec.
 fn template(doc: &Document) -> Option<(&Value, &Value)> {
-    let path: &[&str] = match doc.kind() {
-        "Pod" => &[],
-        "CronJob" => &["spec", "jobTemplate", "spec", "template"],
-        k if POD_KINDS.contains(&k) => &["spec", "template"],
-        _ => return None,
-    };
-    let t = get(&doc.value, path)?;
+    let t = get(&doc.value, pod_template(doc.kind())?.keys)?;
     Some((t.get("metadata").unwrap_or(&Value::Null), t.get("spec")?))
 }
 
@@ -159,7 +153,7 @@ impl Universe {
         u.outside_namespaces(&peers, extras);
         for (i, doc) in docs.iter().enumerate() {
             if let Some((meta, spec)) = template(doc) {
-                let ns = u.namespace_of(doc.namespace().unwrap_or("default"), Scope::Input);
+                let ns = u.namespace_of(doc.namespace().unwrap_or("default"), Origin::Input);
                 let labels = string_map(meta.get("labels"));
                 let workload = Some((doc.kind().to_string(), doc.name().to_string(), i));
                 u.add_pod(ns, workload, labels, container_ports(spec));
@@ -175,7 +169,7 @@ impl Universe {
 
     fn input_namespaces(&mut self, docs: &[Document], policies: &[Policy]) {
         for doc in docs.iter().filter(|d| d.kind() == "Namespace") {
-            let ns = self.namespace_of(doc.name(), Scope::Input);
+            let ns = self.namespace_of(doc.name(), Origin::Input);
             let labels = string_map(get(&doc.value, &["metadata", "labels"]));
             self.namespaces[ns].labels.extend(labels);
             self.namespaces[ns]
@@ -183,7 +177,7 @@ impl Universe {
                 .insert(keys::NAMESPACE_NAME.into(), doc.name().into());
         }
         for p in policies {
-            self.namespace_of(&p.namespace, Scope::Input);
+            self.namespace_of(&p.namespace, Origin::Input);
         }
     }
 
@@ -196,9 +190,9 @@ impl Universe {
             }
         }
         for n in names {
-            self.namespace_of(&n, Scope::Outside);
+            self.namespace_of(&n, Origin::Outside);
         }
-        self.namespace_of(OTHER, Scope::Other);
+        self.namespace_of(OTHER, Origin::Other);
         for (ns_sel, _) in peers {
             if ns_sel.is_empty() || !self.select_namespaces(ns_sel).is_empty() {
                 continue;
@@ -207,15 +201,15 @@ impl Universe {
                 let name = format!("[{}]", show_labels(&labels));
                 labels.insert(keys::NAMESPACE_NAME.into(), name.clone());
                 if ns_sel.matches(&labels) {
-                    let ns = self.namespace_of(&name, Scope::Labelled);
+                    let ns = self.namespace_of(&name, Origin::Labelled);
                     self.namespaces[ns].labels = labels;
                 }
             }
         }
     }
 
-    /// The namespace `name`, added with `scope` when new.
-    fn namespace_of(&mut self, name: &str, scope: Scope) -> usize {
+    /// The namespace `name`, added with `origin` when new.
+    fn namespace_of(&mut self, name: &str, origin: Origin) -> usize {
         if let Some(&i) = self.ns_by_name.get(name) {
             return i;
         }
@@ -224,7 +218,7 @@ impl Universe {
         self.namespaces.push(Namespace {
             name: name.into(),
             labels,
-            scope,
+            origin,
         });
         self.by_ns.push(Vec::new());
         self.index.push(HashMap::new());
@@ -260,12 +254,12 @@ impl Universe {
 
     fn stand_ins(&mut self, peers: &[(Selector, Option<Selector>)]) {
         for ns in 0..self.namespaces.len() {
-            if self.namespaces[ns].scope != Scope::Input {
+            if self.namespaces[ns].origin != Origin::Input {
                 self.add_pod(ns, None, Labels::new(), Vec::new());
             }
         }
         let dns = Labels::from([(DNS_LABEL.0.to_string(), DNS_LABEL.1.to_string())]);
-        let kube_system = self.namespace_of(DNS_NAMESPACE, Scope::Outside);
+        let kube_system = self.namespace_of(DNS_NAMESPACE, Origin::Outside);
         let has_dns = |p: usize| self.pods[p].labels.get(DNS_LABEL.0).map(String::as_str);
         if !self
             .pods_in(kube_system)

@@ -3,11 +3,13 @@
 
 use serde_yaml::Value;
 
+use crate::k8s::selector::Labels;
+
 use super::autoscaling::hpa_min;
 use super::scope::Scope;
 use super::select::{
-    Labels, autoscaler_of, has_namespace, is_empty_selector, items, ns, of_kind, pod_labels,
-    selected, selects,
+    autoscaler_of, has_namespace, is_empty_selector, items, ns, of_kind, pod_labels, selected,
+    selects,
 };
 use super::{Hit, get, pod_spec, rule};
 use crate::validate::Document;

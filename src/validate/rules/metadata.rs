@@ -5,7 +5,7 @@ use super::select::{key_path, string_map, template_meta_path};
 use super::{CONTROLLERS, Hit, WORKLOADS_AND_SERVICES, get, rule};
 use crate::k8s::names::{is_dns_subdomain, is_label_value};
 use crate::validate::Document;
-use crate::validate::schema::API_KINDS;
+use crate::validate::kinds::API_KINDS;
 
 const NAME: &str = "app.kubernetes.io/name";
 const INSTANCE: &str = "app.kubernetes.io/instance";

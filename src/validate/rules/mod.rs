@@ -97,7 +97,8 @@ macro_rules! rule {
 }
 pub(crate) use rule;
 
-pub use crate::k8s::kind::{CONTROLLERS, POD_KINDS, WORKLOADS_AND_SERVICES};
+use crate::k8s::kind::pod_template;
+pub use crate::k8s::kind::{CONTROLLERS, LONG_RUNNING, POD_KINDS, WORKLOADS_AND_SERVICES};
 
 /// Every rule, in catalogue order.
 pub static RULES: &[&dyn Rule] = &[
@@ -305,12 +306,7 @@ fn check_one(
 
 /// The pod spec of a workload and the path to it.
 pub fn pod_spec(doc: &Document) -> Option<(&'static str, &Value)> {
-    let path = match doc.kind() {
-        "Pod" => "spec",
-        "CronJob" => "spec.jobTemplate.spec.template.spec",
-        k if POD_KINDS.contains(&k) => "spec.template.spec",
-        _ => return None,
-    };
+    let path = pod_template(doc.kind())?.spec;
     Some((path, get(&doc.value, path)?))
 }
 

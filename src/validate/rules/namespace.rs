@@ -7,7 +7,7 @@ use super::psa::{self, Level};
 use super::select::{items, key_path, ns, of_kind, string_map};
 use super::{Hit, POD_KINDS, get, rule};
 use crate::validate::Document;
-use crate::validate::schema::NAMESPACED_KINDS;
+use crate::validate::kinds::NAMESPACED_KINDS;
 
 const ENFORCE: &str = "pod-security.kubernetes.io/enforce";
 /// Annotation that records why a namespace is below restricted.

@@ -3,6 +3,7 @@
 //! `render` writes from the spec's `registries`.
 
 use super::{Hit, POD_KINDS, cname, containers, pod_spec, rule};
+use crate::k8s::image::trusted;
 use crate::validate::Document;
 
 rule!(
@@ -34,7 +35,7 @@ pub fn hits(doc: &Document, registries: &[String]) -> Vec<Hit> {
         .into_iter()
         .filter_map(|(path, c)| {
             let image = c.get("image").and_then(serde_yaml::Value::as_str)?;
-            (!registries.iter().any(|r| image.starts_with(r.as_str()))).then(|| {
+            (!trusted(image, registries)).then(|| {
                 Hit::new(
                     format!("{path}.image"),
                     format!(

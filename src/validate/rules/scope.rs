@@ -11,10 +11,12 @@
 
 use std::collections::HashMap;
 
-use super::select::{Labels, pod_labels};
+use crate::k8s::selector::Labels;
+
+use super::select::pod_labels;
 use super::{POD_KINDS, pod_spec};
 use crate::validate::Document;
-use crate::validate::schema::CLUSTER_SCOPED;
+use crate::validate::kinds::CLUSTER_SCOPED;
 
 /// Cluster-scoped kinds that namespaced objects refer to by name (a binding's
 /// ClusterRole, a pod's PriorityClass): every group's rules see them.

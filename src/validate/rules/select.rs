@@ -1,20 +1,16 @@
 //! Shared helpers of the cross-object rules: namespaces in the bundle, pod template
 //! labels, label selectors and paths to label keys.
 
-use std::collections::BTreeMap;
-
 use serde_yaml::Value;
 
-use super::{get, pod_spec};
+use super::get;
 use crate::k8s::keys;
+use crate::k8s::kind::pod_template;
+use crate::k8s::selector::{Labels, Selector};
 use crate::validate::Document;
-use crate::validate::netpol::selector::Selector;
-use crate::validate::schema::CLUSTER_SCOPED;
+use crate::validate::kinds::CLUSTER_SCOPED;
 
 pub use super::scope::Scope;
-
-/// Labels as a sorted map of the string entries of a mapping.
-pub type Labels = BTreeMap<String, String>;
 
 /// The namespace of an object; unset means `default`, as `kubectl apply` would do.
 pub fn ns(doc: &Document) -> &str {
@@ -120,11 +116,7 @@ pub fn string_map(v: Option<&Value>) -> Labels {
 
 /// Path of the pod template's metadata (`metadata` for a Pod).
 pub fn template_meta_path(doc: &Document) -> Option<String> {
-    let (prefix, _) = pod_spec(doc)?;
-    Some(match prefix.strip_suffix(".spec") {
-        Some(t) => format!("{t}.metadata"),
-        None => "metadata".to_string(),
-    })
+    Some(pod_template(doc.kind())?.metadata.to_string())
 }
 
 /// The labels of a workload's pods.

@@ -2,20 +2,12 @@
 
 use serde_yaml::Value;
 
-use super::{Hit, POD_KINDS, cname, containers, get, main_containers, pod_spec, rule};
+use super::{
+    Hit, LONG_RUNNING, POD_KINDS, cname, containers, get, main_containers, pod_spec, rule,
+};
 use crate::k8s::image::parse_image;
 use crate::k8s::quantity::parse_milli;
 use crate::validate::Document;
-
-/// Kinds whose containers run for a long time (probes apply).
-const LONG_RUNNING: &[&str] = &[
-    "Pod",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "ReplicationController",
-];
 
 fn each(
     doc: &Document,

@@ -1,4 +1,4 @@
-//! Label selectors of the evaluator, parsed once: `matchLabels` and `matchExpressions`
+//! Labels, and label selectors parsed once: `matchLabels` and `matchExpressions`
 //! (`In`, `NotIn`, `Exists`, `DoesNotExist`). A selector the API server would refuse
 //! selects nothing.
 
