@@ -437,7 +437,7 @@ fn cross_checks(
     while start < docs.len() {
         let key = part(&docs[start]);
         let len = docs[start..].iter().take_while(|d| part(d) == key).count();
-        out.extend(netpol::lint::run(&docs[start..start + len], &opts.skip));
+        out.extend(rules::run_whole(&docs[start..start + len], opts));
         start += len;
     }
     out.extend(rules::run(docs, opts, &unit_of));

@@ -15,6 +15,7 @@ mod examples;
 mod exemptions;
 mod fidelity;
 mod flows;
+mod folders;
 mod hostile;
 mod image;
 mod init;

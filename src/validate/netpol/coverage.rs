@@ -7,30 +7,24 @@
 use std::collections::HashSet;
 
 use crate::k8s::keys::{added_by_controller, controller_added};
-use crate::validate::rules::select::template_meta_path;
-use crate::validate::{Document, Finding};
-
-use super::eval::Evaluation;
-use super::lint::finding;
-use super::policy::Peer;
+use crate::k8s::kind::pod_template;
 use crate::k8s::selector::Selector;
+use crate::validate::Document;
 
-/// Id of the rule for pods that no policy isolates.
-pub const SELECTS_EVERY_POD: &str = "netpol-selects-every-pod";
-/// Id of the rule for policies that select no pod.
-pub const TARGETS_PODS: &str = "netpol-targets-pods";
-/// Id of the rule for same-namespace pod peers that select no pod.
-pub const PEER_TARGETS_PODS: &str = "netpol-peer-targets-pods";
+use super::Spot;
+use super::eval::Evaluation;
+use super::policy::Peer;
 
 /// The path of a workload's pod labels, where findings about its pods point.
 pub fn labels_path(doc: &Document) -> String {
-    format!("{}.labels", template_meta_path(doc).unwrap_or_default())
+    let metadata = pod_template(doc.kind()).map_or("", |t| t.metadata);
+    format!("{metadata}.labels")
 }
 
 /// One finding per workload and direction in which no policy isolates its pods. Only
 /// namespaces the input shows whole are judged: those with their Namespace object or
 /// a NetworkPolicy (a lone workload file is not).
-pub fn open_pods(eval: &Evaluation, docs: &[Document]) -> Vec<Finding> {
+pub fn open_pods(eval: &Evaluation, docs: &[Document]) -> Vec<Spot> {
     let mut judged: HashSet<&str> = eval.policies.iter().map(|p| p.namespace.as_str()).collect();
     judged.extend(
         docs.iter()
@@ -50,7 +44,7 @@ pub fn open_pods(eval: &Evaluation, docs: &[Document]) -> Vec<Finding> {
         for (dir, isolated) in [("ingress", ingress), ("egress", egress)] {
             if !isolated {
                 let message = format!("no NetworkPolicy isolates these pods for {dir}");
-                out.push(finding(SELECTS_EVERY_POD, doc, &labels_path(doc), message));
+                out.push(Spot::new(*d, labels_path(doc), message));
             }
         }
     }
@@ -59,7 +53,7 @@ pub fn open_pods(eval: &Evaluation, docs: &[Document]) -> Vec<Finding> {
 
 /// One finding per policy whose `podSelector` matches no pod of its namespace, where
 /// the input holds some workload of that namespace; select-all policies always apply.
-pub fn untargeted(eval: &Evaluation, docs: &[Document]) -> Vec<Finding> {
+pub fn untargeted(eval: &Evaluation, docs: &[Document]) -> Vec<Spot> {
     let u = &eval.universe;
     let with_workloads: HashSet<usize> = u
         .pods
@@ -75,13 +69,15 @@ pub fn untargeted(eval: &Evaluation, docs: &[Document]) -> Vec<Finding> {
         else {
             continue;
         };
-        let Some(doc) = docs.get(p.doc) else { continue };
+        if p.doc >= docs.len() {
+            continue;
+        }
         if !selects_a_workload(eval, ns, &p.selector) {
             let message = format!(
                 "the selector matches no pod template in namespace `{}`",
                 p.namespace
             );
-            out.push(finding(TARGETS_PODS, doc, "spec.podSelector", message));
+            out.push(Spot::new(p.doc, "spec.podSelector", message));
         }
     }
     out
@@ -110,11 +106,11 @@ fn selects_a_workload(eval: &Evaluation, ns: usize, selector: &Selector) -> bool
 /// One finding per peer `podSelector` without a `namespaceSelector` (so: pods of the
 /// policy's own namespace) that matches no pod there, where the input holds some
 /// workload of that namespace. Select-all peers always apply.
-pub fn dangling_peers(eval: &Evaluation, docs: &[Document]) -> Vec<Finding> {
+pub fn dangling_peers(eval: &Evaluation, docs: &[Document]) -> Vec<Spot> {
     let u = &eval.universe;
     let mut out = Vec::new();
     for p in &eval.policies {
-        let (Some(ns), Some(doc)) = (u.namespace(&p.namespace), docs.get(p.doc)) else {
+        let (Some(ns), Some(_)) = (u.namespace(&p.namespace), docs.get(p.doc)) else {
             continue;
         };
         if !u
@@ -140,7 +136,7 @@ pub fn dangling_peers(eval: &Evaluation, docs: &[Document]) -> Vec<Finding> {
                             p.namespace
                         );
                         let path = format!("spec.{dir}[{i}].{key}[{j}].podSelector");
-                        out.push(finding(PEER_TARGETS_PODS, doc, &path, message));
+                        out.push(Spot::new(p.doc, path, message));
                     }
                 }
             }

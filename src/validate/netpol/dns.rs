@@ -11,18 +11,15 @@
 use std::collections::HashSet;
 
 use crate::k8s::Protocol;
-use crate::validate::{Document, Finding};
+use crate::validate::Document;
 
+use super::Spot;
 use super::coverage::labels_path;
 use super::eval::Evaluation;
-use super::lint::finding;
 use super::ports::PortSet;
 use super::universe::{DNS_LABEL, DNS_NAMESPACE, Endpoint};
 use super::{Policy, parse_cidr};
 use crate::k8s::selector::Selector;
-
-/// Id of the rule.
-pub const DNS_EGRESS: &str = "netpol-dns-egress";
 
 /// Where a cluster's DNS addresses lie: private (RFC 1918, RFC 4193), shared (RFC 6598)
 /// and link-local ranges. The evaluation of `check` cuts its address regions at them.
@@ -41,12 +38,16 @@ const DNS_PORT: u16 = 53;
 /// One finding per workload isolated for egress that cannot reach DNS on both
 /// protocols, at its pod labels; and one per pod a policy was written for but the input
 /// does not hold (a policy read alone), at the first policy isolating it.
-pub fn findings(eval: &Evaluation, docs: &[Document]) -> Vec<Finding> {
+pub fn findings(eval: &Evaluation, docs: &[Document]) -> Vec<Spot> {
     let targets = targets(eval);
     let u = &eval.universe;
     let mut out = Vec::new();
     for (p, pod) in u.pods.iter().enumerate() {
-        let Some(doc) = pod.workload.as_ref().and_then(|w| docs.get(w.2)) else {
+        let Some((d, doc)) = pod
+            .workload
+            .as_ref()
+            .and_then(|w| Some((w.2, docs.get(w.2)?)))
+        else {
             continue;
         };
         if eval.isolated(p).1
@@ -55,7 +56,7 @@ pub fn findings(eval: &Evaluation, docs: &[Document]) -> Vec<Finding> {
                 &missing(eval, p, &targets),
             )
         {
-            out.push(finding(DNS_EGRESS, doc, &labels_path(doc), m));
+            out.push(Spot::new(d, labels_path(doc), m));
         }
     }
     let mut seen = HashSet::new();
@@ -63,12 +64,12 @@ pub fn findings(eval: &Evaluation, docs: &[Document]) -> Vec<Finding> {
         let Some(pod) = written_for(eval, policy).filter(|p| seen.insert(*p)) else {
             continue;
         };
-        let Some(doc) = docs.get(policy.doc) else {
+        if policy.doc >= docs.len() {
             continue;
-        };
+        }
         let what = "the policy isolates egress for the pods it selects";
         if let Some(m) = message(what, &missing(eval, pod, &targets)) {
-            out.push(finding(DNS_EGRESS, doc, "spec.policyTypes", m));
+            out.push(Spot::new(policy.doc, "spec.policyTypes", m));
         }
     }
     out

@@ -1,100 +1,72 @@
-//! The `netpol-*` rules that need the whole input at once (Namespaces of every
-//! namespace, the evaluator's reading of each peer, which pods are isolated and what
-//! they may reach). They are listed in the catalogue like every rule; their findings
-//! are produced here, from one evaluation of the input shared by all of them.
+//! What the whole-input `netpol-*` rules of `check` read: the evaluation of the input
+//! with `check`'s additions, its policies, and the peers that OR a namespace selector
+//! with a pod selector or select namespaces by labels no Namespace carries.
 
-use std::borrow::Cow;
-use std::collections::{BTreeSet, HashSet};
+use std::collections::HashSet;
 
 use serde_yaml::Value;
 
 use crate::k8s::keys;
-use crate::validate::rules::find;
-use crate::validate::{Document, Finding};
+use crate::validate::Document;
 
-use super::coverage::{
-    PEER_TARGETS_PODS, SELECTS_EVERY_POD, TARGETS_PODS, dangling_peers, open_pods, untargeted,
-};
-use super::dns::{self, DNS_ADDRESS_RANGES, DNS_EGRESS};
+use super::Spot;
+use super::dns::DNS_ADDRESS_RANGES;
 use super::eval::Evaluation;
 use super::policy::{Peer, Policy, Rule};
 use super::universe::Extras;
 
-/// Id of the rule for peers that OR a namespace selector and a pod selector.
-pub const PEER_OR_TRAP: &str = "netpol-peer-or-trap";
-/// Id of the rule for namespace selectors on labels no Namespace carries.
-pub const NAMESPACE_LABEL: &str = "netpol-namespace-label-exists";
-
-/// Findings of the whole-input rules that `skip` does not turn off.
-pub fn run(docs: &[Document], skip: &BTreeSet<String>) -> Vec<Finding> {
-    let on = |id: &str| !skip.contains(id);
-    let eval = [
-        SELECTS_EVERY_POD,
-        TARGETS_PODS,
-        PEER_TARGETS_PODS,
-        DNS_EGRESS,
-    ]
-    .into_iter()
-    .any(on)
-    .then(|| Evaluation::new(docs, &extras()));
-    let mut out = Vec::new();
-    if let Some(eval) = &eval {
-        if on(SELECTS_EVERY_POD) {
-            out.extend(open_pods(eval, docs));
-        }
-        if on(TARGETS_PODS) {
-            out.extend(untargeted(eval, docs));
-        }
-        if on(PEER_TARGETS_PODS) {
-            out.extend(dangling_peers(eval, docs));
-        }
-        if on(DNS_EGRESS) {
-            out.extend(dns::findings(eval, docs));
-        }
-    }
-    let policies = match &eval {
-        Some(e) => Cow::Borrowed(&e.policies),
-        None => Cow::Owned(parse_policies(docs)),
-    };
-    out.extend(peer_rules(docs, &policies, skip));
-    out
-}
-
-/// What `check` adds to the input: the DNS address ranges, and a pod for each policy
-/// that selects none, so that a policy read without its workloads is judged.
-fn extras() -> Extras {
-    Extras {
+/// The evaluation `check` reads: the input, plus the DNS address ranges and a pod for
+/// each policy that selects none, so that a policy read without its workloads is
+/// judged.
+pub fn evaluation(docs: &[Document]) -> Evaluation {
+    let extras = Extras {
         namespaces: Vec::new(),
         cidrs: DNS_ADDRESS_RANGES.iter().map(|c| c.to_string()).collect(),
         policy_pods: true,
-    }
+    };
+    Evaluation::new(docs, &extras)
 }
 
-fn parse_policies(docs: &[Document]) -> Vec<Policy> {
+/// The NetworkPolicies of the input, parsed.
+pub fn policies(docs: &[Document]) -> Vec<Policy> {
     docs.iter()
         .enumerate()
         .filter_map(|(i, d)| Policy::parse(i, d))
         .collect()
 }
 
-/// `netpol-peer-or-trap` and `netpol-namespace-label-exists`, peer by peer.
-fn peer_rules(docs: &[Document], policies: &[Policy], skip: &BTreeSet<String>) -> Vec<Finding> {
-    let labels = namespace_label_keys(docs);
+/// Every rule's `from`/`to` of every policy, with its path and the policy's document.
+fn each_rule<'p>(docs: &[Document], policies: &'p [Policy]) -> Vec<(usize, String, &'p Rule)> {
     let mut out = Vec::new();
-    for p in policies {
-        let Some(doc) = docs.get(p.doc) else { continue };
+    for p in policies.iter().filter(|p| p.doc < docs.len()) {
         for (dir, peers, rules) in [("ingress", "from", &p.ingress), ("egress", "to", &p.egress)] {
             for (i, rule) in rules.iter().flatten().enumerate() {
-                let at = format!("spec.{dir}[{i}].{peers}");
-                if !skip.contains(PEER_OR_TRAP) {
-                    out.extend(or_trap(rule).map(|m| finding(PEER_OR_TRAP, doc, &at, m)));
-                }
-                if let Some(labels) = labels.as_ref().filter(|_| !skip.contains(NAMESPACE_LABEL)) {
-                    for (path, m) in missing_labels(rule, &at, labels) {
-                        out.push(finding(NAMESPACE_LABEL, doc, &path, m));
-                    }
-                }
+                out.push((p.doc, format!("spec.{dir}[{i}].{peers}"), rule));
             }
+        }
+    }
+    out
+}
+
+/// `netpol-peer-or-trap`: rules whose peers OR a namespace selector alone with a pod
+/// selector alone.
+pub fn or_traps(docs: &[Document], policies: &[Policy]) -> Vec<Spot> {
+    each_rule(docs, policies)
+        .into_iter()
+        .filter_map(|(doc, at, rule)| Some(Spot::new(doc, at, or_trap(rule)?)))
+        .collect()
+}
+
+/// `netpol-namespace-label-exists`: namespace selectors that need a label key no
+/// Namespace of the input carries (none when the input holds no Namespace).
+pub fn unknown_namespace_labels(docs: &[Document], policies: &[Policy]) -> Vec<Spot> {
+    let Some(labels) = namespace_label_keys(docs) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (doc, at, rule) in each_rule(docs, policies) {
+        for (path, m) in missing_labels(rule, &at, &labels) {
+            out.push(Spot::new(doc, path, m));
         }
     }
     out
@@ -163,19 +135,4 @@ fn missing_labels(rule: &Rule, at: &str, carried: &HashSet<String>) -> Vec<(Stri
         }
     }
     out
-}
-
-/// A finding of rule `id` on `doc` at `path`, with the rule's severity and fix.
-pub fn finding(id: &str, doc: &Document, path: &str, message: String) -> Finding {
-    let rule = find(id);
-    Finding {
-        rule: rule.map_or_else(|| id.to_string().into(), |r| r.id().into()),
-        severity: rule.map_or(crate::diag::Severity::Warning, |r| r.severity()),
-        file: doc.file.clone(),
-        pos: Some(doc.key_position(path)),
-        object: doc.describe(),
-        path: Some(path.into()),
-        message,
-        help: rule.map_or("", |r| r.fix()).into(),
-    }
 }

@@ -24,6 +24,26 @@ mod universe;
 #[cfg(test)]
 mod tests;
 
+/// A place the evaluation points at for `check`: a document of the input (by index),
+/// a path in it, and what is wrong there. The rules that read the evaluation turn
+/// spots into their findings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spot {
+    pub doc: usize,
+    pub path: String,
+    pub message: String,
+}
+
+impl Spot {
+    fn new(doc: usize, path: impl Into<String>, message: String) -> Spot {
+        Spot {
+            doc,
+            path: path.into(),
+            message,
+        }
+    }
+}
+
 pub use eval::{Allow, Connection, Evaluation, Matrix, evaluate};
 pub use policy::{Peer, Policy, Rule, parse_cidr};
 pub use ports::PortSet;

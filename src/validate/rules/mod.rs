@@ -28,17 +28,19 @@ mod scheduling;
 pub(crate) mod scope;
 pub(crate) mod select;
 mod service;
+mod walk;
 mod workload;
 
 use std::collections::HashMap;
-
-use serde_yaml::Value;
+use std::sync::OnceLock;
 
 use crate::diag::Severity;
 
+use super::netpol::{Evaluation, Policy, lint};
 use super::{Document, Finding, Options};
 
 pub use scope::{Index, Scope};
+pub use walk::{ContainerPath, cname, containers, get, key, main_containers, pod_spec};
 
 /// A hardening rule. Ids are hand-written, stable and kebab-case: users' exemptions name them.
 pub trait Rule: Sync {
@@ -51,8 +53,54 @@ pub trait Rule: Sync {
     fn fix(&self) -> &'static str;
     /// PSS control, checkov id, CIS item…
     fn references(&self) -> &'static [&'static str];
-    /// Problems of `doc`, seen with the documents of its scope (its namespace) in `all`.
-    fn check(&self, doc: &Document, all: &Scope) -> Vec<Hit>;
+    /// Problems of `doc`, seen with the run's options and the documents of its scope
+    /// (its namespace).
+    fn check(&self, doc: &Document, cx: &Context) -> Vec<Hit>;
+    /// Problems only the whole input shows at once (a unit's documents, evaluated
+    /// together), each with the index of its document in `input.docs`. Run once per
+    /// unit, before the per-document checks.
+    fn check_whole(&self, _input: &Whole) -> Vec<(usize, Hit)> {
+        Vec::new()
+    }
+}
+
+/// What a rule sees while it checks one document.
+pub struct Context<'a> {
+    /// The documents of the document's scope, indexed.
+    pub scope: &'a Scope<'a>,
+    /// The run's options (`--registry`, `--skip`…).
+    pub opts: &'a Options,
+}
+
+/// What a whole-input rule sees: the documents of one unit, and what is read from all
+/// of them at once, built the first time a rule asks and shared by the others.
+pub struct Whole<'a> {
+    pub docs: &'a [Document],
+    evaluation: OnceLock<Evaluation>,
+    policies: OnceLock<Vec<Policy>>,
+}
+
+impl<'a> Whole<'a> {
+    pub fn new(docs: &'a [Document]) -> Self {
+        Whole {
+            docs,
+            evaluation: OnceLock::new(),
+            policies: OnceLock::new(),
+        }
+    }
+
+    /// The NetworkPolicy evaluation of the documents (with `check`'s additions).
+    pub fn evaluation(&self) -> &Evaluation {
+        self.evaluation.get_or_init(|| lint::evaluation(self.docs))
+    }
+
+    /// The NetworkPolicies of the documents: the evaluation's, when it was built.
+    pub fn policies(&self) -> &[Policy] {
+        match self.evaluation.get() {
+            Some(e) => &e.policies,
+            None => self.policies.get_or_init(|| lint::policies(self.docs)),
+        }
+    }
 }
 
 /// One problem a rule found: where (a path in the document) and what.
@@ -71,12 +119,14 @@ impl Hit {
     }
 }
 
-/// Define a rule as a unit struct with its metadata and check function.
+/// Define a rule as a unit struct with its metadata and its check: `check:` a function
+/// of the document and its scope, `check_in_context:` one of the document and the whole
+/// [`Context`], or `whole:` one of the [`Whole`] input.
 macro_rules! rule {
     ($(#[$meta:meta])* $name:ident {
         id: $id:literal, title: $title:literal, severity: $sev:ident, kinds: $kinds:expr,
         rationale: $rationale:literal, fix: $fix:literal, refs: [$($r:literal),* $(,)?],
-        check: $check:expr $(,)?
+        $how:ident: $check:expr $(,)?
     }) => {
         $(#[$meta])*
         pub struct $name;
@@ -88,16 +138,33 @@ macro_rules! rule {
             fn rationale(&self) -> &'static str { $rationale }
             fn fix(&self) -> &'static str { $fix }
             fn references(&self) -> &'static [&'static str] { &[$($r),*] }
-            fn check(&self, doc: &$crate::validate::Document, all: &$crate::validate::rules::Scope) -> Vec<$crate::validate::rules::Hit> {
-                let f: fn(&$crate::validate::Document, &$crate::validate::rules::Scope) -> Vec<$crate::validate::rules::Hit> = $check;
-                f(doc, all)
-            }
+            $crate::validate::rules::rule!(@ $how $check);
+        }
+    };
+    (@ check $check:expr) => {
+        fn check(&self, doc: &$crate::validate::Document, cx: &$crate::validate::rules::Context) -> Vec<$crate::validate::rules::Hit> {
+            let f: fn(&$crate::validate::Document, &$crate::validate::rules::Scope) -> Vec<$crate::validate::rules::Hit> = $check;
+            f(doc, cx.scope)
+        }
+    };
+    (@ check_in_context $check:expr) => {
+        fn check(&self, doc: &$crate::validate::Document, cx: &$crate::validate::rules::Context) -> Vec<$crate::validate::rules::Hit> {
+            let f: fn(&$crate::validate::Document, &$crate::validate::rules::Context) -> Vec<$crate::validate::rules::Hit> = $check;
+            f(doc, cx)
+        }
+    };
+    (@ whole $check:expr) => {
+        fn check(&self, _: &$crate::validate::Document, _: &$crate::validate::rules::Context) -> Vec<$crate::validate::rules::Hit> {
+            Vec::new()
+        }
+        fn check_whole(&self, input: &$crate::validate::rules::Whole) -> Vec<(usize, $crate::validate::rules::Hit)> {
+            let f: fn(&$crate::validate::rules::Whole) -> Vec<(usize, $crate::validate::rules::Hit)> = $check;
+            f(input)
         }
     };
 }
 pub(crate) use rule;
 
-use crate::k8s::kind::pod_template;
 pub use crate::k8s::kind::{CONTROLLERS, LONG_RUNNING, POD_KINDS, WORKLOADS_AND_SERVICES};
 
 /// Every rule, in catalogue order.
@@ -240,8 +307,8 @@ pub fn find(id: &str) -> Option<&'static dyn Rule> {
 ///
 /// Cross-object rules look only within the checked object's group (its namespace, see
 /// [`scope`]), through an index built once, so the cost grows with the input and the
-/// size of the answers, not with the square of a namespace. The rules that need the
-/// whole input (Namespaces of other namespaces) run once, in [`super::netpol::lint`].
+/// size of the answers, not with the square of a namespace. Rules that need a unit's
+/// whole input at once run in [`run_whole`].
 /// `unit` names the unit of a namespace-less object (`None`: the input is one cluster).
 pub fn run(
     docs: &[Document],
@@ -268,126 +335,49 @@ pub fn run(
         let mut out = Vec::new();
         for (k, doc) in run.iter().enumerate() {
             let scope = index.scope(r * RUN + k);
-            check_one(doc, &scope, &by_kind[doc.kind()], opts, &mut out);
+            let cx = Context {
+                scope: &scope,
+                opts,
+            };
+            for rule in &by_kind[doc.kind()] {
+                let hits = rule.check(doc, &cx);
+                Finding::capped(&mut out, doc, (rule.id(), rule.severity()), hits, |hit| {
+                    finding(*rule, doc, hit)
+                });
+            }
         }
         out
     });
     found.into_iter().flatten().collect()
 }
 
-fn check_one(
-    doc: &Document,
-    all: &Scope,
-    rules: &[&dyn Rule],
-    opts: &Options,
-    out: &mut Vec<Finding>,
-) {
-    for rule in rules {
-        // The registry allow-list is the run's option, which the rule's check cannot see.
-        let hits = if rule.id() == registry::ImageRegistryAllowed.id() {
-            registry::hits(doc, &opts.registries)
-        } else {
-            rule.check(doc, all)
-        };
-        Finding::capped(out, doc, (rule.id(), rule.severity()), hits, |hit| {
-            Finding {
-                rule: rule.id().into(),
-                severity: rule.severity(),
-                file: doc.file.clone(),
-                pos: Some(doc.key_position(&hit.path)),
-                object: doc.describe(),
-                path: Some(hit.path).filter(|p| !p.is_empty()),
-                message: hit.message,
-                help: rule.fix().into(),
-            }
-        });
-    }
-}
-
-/// The pod spec of a workload and the path to it.
-pub fn pod_spec(doc: &Document) -> Option<(&'static str, &Value)> {
-    let path = pod_template(doc.kind())?.spec;
-    Some((path, get(&doc.value, path)?))
-}
-
-/// Where a container is: `{pod}.{list}[{index}]`, written out only when a finding
-/// names it (the rules visit every container of every pod many times).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ContainerPath<'p> {
-    pod: &'p str,
-    list: &'static str,
-    index: usize,
-}
-
-impl ContainerPath<'_> {
-    /// Whether this is an init container.
-    pub fn is_init(&self) -> bool {
-        self.list == "initContainers"
-    }
-}
-
-impl std::fmt::Display for ContainerPath<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}.{}[{}]", self.pod, self.list, self.index)
-    }
-}
-
-/// Every container (init containers first) of a pod spec with its path.
-pub fn containers<'p, 'a>(prefix: &'p str, pod: &'a Value) -> Vec<(ContainerPath<'p>, &'a Value)> {
+/// The whole-input hooks of every rule that is not skipped, over the documents of one
+/// unit (each rule's findings in the order it gives them).
+pub fn run_whole(docs: &[Document], opts: &Options) -> Vec<Finding> {
+    let input = Whole::new(docs);
     let mut out = Vec::new();
-    for list in ["initContainers", "containers"] {
-        let items = key(pod, list)
-            .and_then(Value::as_sequence)
-            .into_iter()
-            .flatten();
-        for (index, c) in items.enumerate() {
-            out.push((
-                ContainerPath {
-                    pod: prefix,
-                    list,
-                    index,
-                },
-                c,
-            ));
+    for rule in RULES.iter().filter(|r| !opts.skip.contains(r.id())) {
+        for (i, hit) in rule.check_whole(&input) {
+            if let Some(doc) = docs.get(i) {
+                out.push(finding(*rule, doc, hit));
+            }
         }
     }
     out
 }
 
-/// The regular (non-init) containers of a pod spec with their paths.
-pub fn main_containers<'p, 'a>(
-    prefix: &'p str,
-    pod: &'a Value,
-) -> Vec<(ContainerPath<'p>, &'a Value)> {
-    let mut all = containers(prefix, pod);
-    all.retain(|(p, _)| !p.is_init());
-    all
-}
-
-/// Follow a dotted path of keys.
-pub fn get<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(v, key)
-}
-
-/// The value of `k` in mapping `v`, as `v.get(k)` finds it. Most mappings of a manifest
-/// hold a few keys, which a scan finds sooner than hashing `k` would (the rules look up
-/// millions of keys in a large input); larger mappings are looked up by hash.
-pub fn key<'a>(v: &'a Value, k: &str) -> Option<&'a Value> {
-    let m = match v {
-        Value::Mapping(m) => m,
-        Value::Tagged(t) => return key(&t.value, k),
-        _ => return None,
-    };
-    if m.len() > 8 {
-        return m.get(k);
+/// The finding of `rule` that `hit` makes on `doc`.
+fn finding(rule: &dyn Rule, doc: &Document, hit: Hit) -> Finding {
+    Finding {
+        rule: rule.id().into(),
+        severity: rule.severity(),
+        file: doc.file.clone(),
+        pos: Some(doc.key_position(&hit.path)),
+        object: doc.describe(),
+        path: Some(hit.path).filter(|p| !p.is_empty()),
+        message: hit.message,
+        help: rule.fix().into(),
     }
-    m.iter()
-        .find_map(|(mk, mv)| matches!(mk, Value::String(s) if s == k).then_some(mv))
-}
-
-/// A container's display name for messages.
-pub fn cname(c: &Value) -> &str {
-    c.get("name").and_then(Value::as_str).unwrap_or("?")
 }
 
 #[cfg(test)]

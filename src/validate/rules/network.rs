@@ -1,13 +1,23 @@
 //! NetworkPolicy rules: a default deny per namespace, every pod isolated, DNS egress
 //! kept open, policies that select pods, and rules that allow everything. The rules
-//! that read the evaluator get their findings from [`crate::validate::netpol::lint`].
+//! that judge the whole input read the evaluator ([`crate::validate::netpol`]) through
+//! their whole-input hook.
 
 use crate::k8s::kind::POLICIES_AND_PODS;
+use crate::validate::netpol::{Spot, coverage, dns, lint};
 use serde_yaml::Value;
 
 use super::scope::Scope;
 use super::select::{is_empty_selector, items, of_kind, strings};
 use super::{Hit, POD_KINDS, get, rule};
+
+/// The evaluator's spots as hits of the rule that reads them.
+fn spots(found: Vec<Spot>) -> Vec<(usize, Hit)> {
+    found
+        .into_iter()
+        .map(|s| (s.doc, Hit::new(s.path, s.message)))
+        .collect()
+}
 
 /// The directions (ingress, egress) a policy isolates its pods in.
 fn directions(np: &Value) -> (bool, bool) {
@@ -75,7 +85,7 @@ rule!(NetpolDefaultDeny {
 });
 
 rule!(
-    /// Findings come from [`crate::validate::netpol::coverage`], which reads one evaluation of the input.
+    /// Read from the evaluation of the whole input ([`coverage`]).
     NetpolSelectsEveryPod {
     id: "netpol-selects-every-pod",
     title: "Every pod is isolated by a NetworkPolicy in both directions",
@@ -88,11 +98,11 @@ rule!(
         "kube-score pod-networkpolicy",
         "kube-linter non-isolated-pod"
     ],
-    check: |_, _| Vec::new(),
+    whole: |w| spots(coverage::open_pods(w.evaluation(), w.docs)),
 });
 
 rule!(
-    /// Findings come from [`crate::validate::netpol::dns`], which reads one evaluation of the input.
+    /// Read from the evaluation of the whole input ([`dns`]).
     NetpolDnsEgress {
     id: "netpol-dns-egress",
     title: "Egress isolation leaves DNS open",
@@ -101,11 +111,11 @@ rule!(
     rationale: "A pod isolated for egress cannot resolve names unless its policies let it reach DNS on UDP 53 and TCP 53; the app then fails on every lookup (UDP only breaks large answers and retries). Exact: for each pod isolated for egress, the NetworkPolicy evaluator asks whether both its egress and the receiver's ingress allow UDP 53 and TCP 53 to the kube-dns pods (`kube-system`, `k8s-app: kube-dns`; named ports resolve on their `dns` and `dns-tcp` ports) or to an `ipBlock` in a private, shared or link-local range (NodeLocal DNSCache at 169.254.20.10, the DNS Service address). A wrong port, one protocol, or a peer that is not DNS is reported with what is missing. Reported at the workload's pod labels; a policy that selects no workload of the input is judged for the pods it selects, at the policy.",
     fix: "add an egress rule to the cluster DNS (namespaceSelector `kubernetes.io/metadata.name: kube-system` with podSelector `k8s-app: kube-dns`) on 53/UDP and 53/TCP, e.g. in a select-all `allow-dns` policy; with NodeLocal DNSCache, also to its address (e.g. `ipBlock: {cidr: 169.254.20.10/32}`)",
     refs: ["NetworkPolicy API reference (an empty egress limits all outgoing traffic)"],
-    check: |_, _| Vec::new(),
+    whole: |w| spots(dns::findings(w.evaluation(), w.docs)),
 });
 
 rule!(
-    /// Findings come from [`crate::validate::netpol::coverage`], which reads one evaluation of the input.
+    /// Read from the evaluation of the whole input ([`coverage`]).
     NetpolTargetsPods {
     id: "netpol-targets-pods",
     title: "NetworkPolicies select some pod",
@@ -117,7 +127,7 @@ rule!(
         "kube-score networkpolicy-targets-pod",
         "kube-linter dangling-networkpolicy"
     ],
-    check: |_, _| Vec::new(),
+    whole: |w| spots(coverage::untargeted(w.evaluation(), w.docs)),
 });
 
 /// Why a rule of `dir` (ingress/egress) lets everything through, if it does.
@@ -167,7 +177,7 @@ rule!(NetpolNoAllowAll {
 });
 
 rule!(
-    /// Findings come from [`crate::validate::netpol::lint`], which reads the whole input.
+    /// Read from the policies of the whole input ([`lint`]).
     NetpolPeerOrTrap {
     id: "netpol-peer-or-trap",
     title: "Peers do not OR a namespace selector and a pod selector by mistake",
@@ -179,11 +189,11 @@ rule!(
         "NetworkPolicy API reference (behavior of to and from selectors)",
         "NSA/CISA network separation"
     ],
-    check: |_, _| Vec::new(),
+    whole: |w| spots(lint::or_traps(w.docs, w.policies())),
 });
 
 rule!(
-    /// Findings come from [`crate::validate::netpol::coverage`], on one evaluation of the input.
+    /// Read from the evaluation of the whole input ([`coverage`]).
     NetpolPeerTargetsPods {
     id: "netpol-peer-targets-pods",
     title: "Pod peers of a policy select some pod",
@@ -192,11 +202,11 @@ rule!(
     rationale: "A `podSelector` peer without a `namespaceSelector` means pods of the policy's own namespace; one that matches none of them (a label typo, a renamed app) silently denies the flow it was written for. Judged like `netpol-targets-pods` (controller-added labels taken to be present). Scope: reported when the input holds a workload of that namespace; select-all peers are never reported.",
     fix: "make the peer's `podSelector` match the pod template labels of the workload it means; for pods of another namespace, add a `namespaceSelector` to the same peer",
     refs: ["kube-linter dangling-networkpolicypeer-podselector"],
-    check: |_, _| Vec::new(),
+    whole: |w| spots(coverage::dangling_peers(w.evaluation(), w.docs)),
 });
 
 rule!(
-    /// Findings come from [`crate::validate::netpol::lint`], which reads the whole input.
+    /// Read from the policies of the whole input ([`lint`]).
     NetpolNamespaceLabelExists {
     id: "netpol-namespace-label-exists",
     title: "Namespace selectors use labels the Namespaces carry",
@@ -208,7 +218,7 @@ rule!(
         "Kubernetes automatic labelling: kubernetes.io/metadata.name",
         "NetworkPolicy API reference (namespaceSelector)"
     ],
-    check: |_, _| Vec::new(),
+    whole: |w| spots(lint::unknown_namespace_labels(w.docs, w.policies())),
 });
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use crate::k8s::image::trusted;
 use crate::validate::Document;
 
 rule!(
-    /// Findings come from [`findings`], which knows the run's `--registry` list.
+    /// Reads the run's `--registry` list from its context.
     ImageRegistryAllowed {
     id: "image-registry-allowed",
     title: "Images come from an allowed registry",
@@ -19,12 +19,12 @@ rule!(
         "Kubernetes ValidatingAdmissionPolicy (kubeward-trusted-images)",
         "NSA/CISA image hygiene"
     ],
-    check: |_, _| Vec::new(),
+    check_in_context: |doc, cx| hits(doc, &cx.opts.registries),
 });
 
 /// One hit per container whose image starts with none of `registries` (none when the
 /// list is empty).
-pub fn hits(doc: &Document, registries: &[String]) -> Vec<Hit> {
+fn hits(doc: &Document, registries: &[String]) -> Vec<Hit> {
     if registries.is_empty() {
         return Vec::new();
     }

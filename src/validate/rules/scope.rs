@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use crate::k8s::selector::Labels;
 
-use super::select::pod_labels;
+use super::walk::pod_labels;
 use super::{POD_KINDS, pod_spec};
 use crate::validate::Document;
 use crate::validate::kinds::CLUSTER_SCOPED;

@@ -5,12 +5,12 @@ use serde_yaml::Value;
 
 use super::get;
 use crate::k8s::keys;
-use crate::k8s::kind::pod_template;
 use crate::k8s::selector::{Labels, Selector};
 use crate::validate::Document;
 use crate::validate::kinds::CLUSTER_SCOPED;
 
 pub use super::scope::Scope;
+pub use super::walk::{pod_labels, string_map, template_meta_path};
 
 /// The namespace of an object; unset means `default`, as `kubectl apply` would do.
 pub fn ns(doc: &Document) -> &str {
@@ -105,58 +105,11 @@ fn matching<'a>(all: &Scope<'a>, name: &'a str, sel: &Selector) -> Vec<&'a Docum
         .collect()
 }
 
-/// The string entries of a mapping.
-pub fn string_map(v: Option<&Value>) -> Labels {
-    v.and_then(Value::as_mapping)
-        .into_iter()
-        .flatten()
-        .filter_map(|(k, v)| Some((k.as_str()?.to_string(), v.as_str()?.to_string())))
-        .collect()
-}
-
-/// Path of the pod template's metadata (`metadata` for a Pod).
-pub fn template_meta_path(doc: &Document) -> Option<String> {
-    Some(pod_template(doc.kind())?.metadata.to_string())
-}
-
-/// The labels of a workload's pods.
-pub fn pod_labels(doc: &Document) -> Labels {
-    let path = template_meta_path(doc).unwrap_or_default();
-    string_map(get(&doc.value, &format!("{path}.labels")))
-}
-
-/// Whether a LabelSelector (`matchLabels` and `matchExpressions`) selects `labels`.
-/// An empty selector selects everything.
+/// Whether a LabelSelector (`matchLabels` and `matchExpressions`) selects `labels`,
+/// as [`Selector`] reads it: an empty selector selects everything, one the API server
+/// would refuse selects nothing.
 pub fn selects(selector: &Value, labels: &Labels) -> bool {
-    let by_label = string_map(selector.get("matchLabels"))
-        .iter()
-        .all(|(k, v)| labels.get(k) == Some(v));
-    by_label
-        && selector
-            .get("matchExpressions")
-            .and_then(Value::as_sequence)
-            .into_iter()
-            .flatten()
-            .all(|e| expression_holds(e, labels))
-}
-
-fn expression_holds(e: &Value, labels: &Labels) -> bool {
-    let key = e.get("key").and_then(Value::as_str).unwrap_or("");
-    let values: Vec<&str> = e
-        .get("values")
-        .and_then(Value::as_sequence)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    let have = labels.get(key).map(String::as_str);
-    match e.get("operator").and_then(Value::as_str).unwrap_or("") {
-        "In" => have.is_some_and(|h| values.contains(&h)),
-        "NotIn" => !have.is_some_and(|h| values.contains(&h)),
-        "Exists" => have.is_some(),
-        "DoesNotExist" => have.is_none(),
-        _ => false,
-    }
+    Selector::parse(selector).matches(labels)
 }
 
 /// Whether a selector has no terms at all (`{}`), selecting every pod.
@@ -166,13 +119,6 @@ pub fn is_empty_selector(selector: &Value) -> bool {
             .get("matchExpressions")
             .and_then(Value::as_sequence)
             .is_none_or(|s| s.is_empty())
-}
-
-/// Whether a plain map selector (a Service's) selects `labels`; empty selects nothing.
-/// (A helper for rules that compare selectors themselves; [`map_selected`] finds pods.)
-#[allow(dead_code)]
-pub fn map_selects(selector: &Labels, labels: &Labels) -> bool {
-    !selector.is_empty() && selector.iter().all(|(k, v)| labels.get(k) == Some(v))
 }
 
 /// The path of `key` below `prefix`, quoting keys that are not plain identifiers.
@@ -230,7 +176,6 @@ mod tests {
         assert!(!selects(&sel, &labels(&[("app", "api")])));
         let empty: Value = serde_yaml::from_str("{}").unwrap();
         assert!(selects(&empty, &labels(&[])) && is_empty_selector(&empty));
-        assert!(!map_selects(&Labels::new(), &labels(&[("a", "b")])));
     }
 
     #[test]
