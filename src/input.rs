@@ -44,10 +44,7 @@ pub const STDIN: &str = "<stdin>";
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
     #[error("{path}: cannot read: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    Read { path: String, source: io::Error },
     #[error("{path}: no .yaml or .yml files in this directory")]
     EmptyDir { path: String },
     #[error("`-` (stdin) is given more than once")]
@@ -207,7 +204,7 @@ mod tests {
             std::fs::create_dir_all(p.parent().unwrap()).unwrap();
             std::fs::write(p, "x: 1\n").unwrap();
         }
-        let got = collect(&[d.to_path_buf()], std::io::empty()).unwrap();
+        let got = collect(&[d.to_path_buf()], io::empty()).unwrap();
         let root = display(d);
         let rel: Vec<String> = names(&got)
             .iter()
@@ -224,16 +221,16 @@ mod tests {
         let got = collect(&[f.clone(), "-".into(), f.clone()], &b"b: 2\n"[..]).unwrap();
         assert_eq!(names(&got), [display(&f).as_str(), STDIN]);
         assert_eq!(got[1].1, "b: 2\n");
-        let twice = collect(&["-".into(), "-".into()], std::io::empty());
+        let twice = collect(&["-".into(), "-".into()], io::empty());
         assert!(matches!(twice, Err(InputError::StdinTwice)));
     }
 
     #[test]
     fn missing_paths_and_empty_directories_are_errors() {
         let t = tempfile::tempdir().unwrap();
-        let e = collect(&[t.path().join("nope.yaml")], std::io::empty()).unwrap_err();
+        let e = collect(&[t.path().join("nope.yaml")], io::empty()).unwrap_err();
         assert!(e.to_string().contains("nope.yaml: cannot read: "), "{e}");
-        let e = collect(&[t.path().to_path_buf()], std::io::empty()).unwrap_err();
+        let e = collect(&[t.path().to_path_buf()], io::empty()).unwrap_err();
         assert!(matches!(e, InputError::EmptyDir { .. }), "{e}");
     }
 

@@ -14,6 +14,7 @@
 
 pub mod bundle;
 pub mod diag;
+pub mod diagram;
 pub mod input;
 pub mod k8s;
 pub mod output;

@@ -201,7 +201,7 @@ impl PosIndex {
     }
 
     fn path_parses(&self, path: &str) -> bool {
-        path::format_path(&path::segments(path).collect::<Vec<_>>()) == path
+        format_path(&path::segments(path).collect::<Vec<_>>()) == path
     }
 
     /// The index of the part of the document at `path` (an item of a `List`), with

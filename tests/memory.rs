@@ -2,6 +2,9 @@
 //! allocator (a bound on bytes, not on time). A test binary of its own: the allocator
 //! counts every thread, so these run one at a time and share it with no other test.
 
+// A global allocator is an unsafe trait: the one place kubeward allows unsafe code.
+#![allow(unsafe_code)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};

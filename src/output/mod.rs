@@ -5,7 +5,6 @@
 
 mod atomic;
 pub mod drift;
-pub mod graph;
 mod pipeline;
 mod readme;
 

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::graph::{Graph, Group, Shape};
+use crate::diagram::{Graph, Group, Shape};
 use crate::resolve::Model;
 use crate::resolve::model::{Destination, Flow, LogBackend, Source};
 

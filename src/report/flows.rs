@@ -1,7 +1,7 @@
 //! Output formats of `kubeward flows`: the allowed-connection matrix of any manifests as
 //! text (one `from → to port/proto` line per allowed connection, with the policies that
 //! allow it), versioned JSON, or a picture (Mermaid or DOT, through
-//! [`crate::output::graph`]).
+//! [`crate::diagram`]).
 //!
 //! JSON (`version: 1`): `{"version": 1, "isolated": bool, "connections": [{"from", "to",
 //! "protocol", "port", "endPort", "policies": ["ns/name", …]}]}`; `from`/`to` are
@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::output::graph::{Graph, Group, Shape};
+use crate::diagram::{Graph, Group, Shape};
 use crate::validate::netpol::ports::span;
 use crate::validate::netpol::{Connection, Endpoint, Matrix};
 

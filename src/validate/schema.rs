@@ -6,6 +6,7 @@
 //! silently defaults them.
 
 use crate::diag::Pos;
+use crate::k8s::kind::pod_template;
 
 use super::document::Document;
 use super::kinds::row;
@@ -58,56 +59,44 @@ fn required(doc: &Document) -> Vec<SchemaError> {
         .and_then(|m| m.get("generateName"))
         .and_then(serde_yaml::Value::as_str)
         .is_some_and(|g| !g.is_empty());
-    let mut paths: Vec<&str> = if doc.api_version() == "audit.k8s.io/v1" || generated {
+    let mut paths: Vec<String> = if doc.api_version() == "audit.k8s.io/v1" || generated {
         vec![]
     } else {
-        vec!["metadata.name"]
+        vec!["metadata.name".into()]
     };
-    let pod = |prefix: &'static str| -> [&'static str; 3] {
-        match prefix {
-            "" => [
-                "spec.containers",
-                "spec.containers[*].name",
-                "spec.containers[*].image",
-            ],
-            "t" => [
-                "spec.template.spec.containers",
-                "spec.template.spec.containers[*].name",
-                "spec.template.spec.containers[*].image",
-            ],
-            _ => [
-                "spec.jobTemplate.spec.template.spec.containers",
-                "spec.jobTemplate.spec.template.spec.containers[*].name",
-                "spec.jobTemplate.spec.template.spec.containers[*].image",
-            ],
-        }
+    // Every container needs a name and an image, in the pod spec of the kind.
+    let pod = || -> Vec<String> {
+        let spec = pod_template(doc.kind()).map_or("spec", |t| t.spec);
+        ["containers", "containers[*].name", "containers[*].image"]
+            .map(|leaf| format!("{spec}.{leaf}"))
+            .into()
     };
+    let fixed = |list: &[&str]| list.iter().map(|p| p.to_string()).collect::<Vec<_>>();
     match doc.kind() {
-        "Pod" => paths.extend(pod("")),
+        "Pod" | "Job" => paths.extend(pod()),
         "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" => {
-            paths.extend(["spec.selector", "spec.template"]);
-            paths.extend(pod("t"));
+            paths.extend(fixed(&["spec.selector", "spec.template"]));
+            paths.extend(pod());
         }
-        "Job" => paths.extend(pod("t")),
         "CronJob" => {
-            paths.extend(["spec.schedule"]);
-            paths.extend(pod("j"));
+            paths.extend(fixed(&["spec.schedule"]));
+            paths.extend(pod());
         }
-        "Service" => paths.extend(["spec.ports[*].port"]),
-        "NetworkPolicy" => paths.push("spec.podSelector"),
-        "RoleBinding" | "ClusterRoleBinding" => paths.extend([
+        "Service" => paths.extend(fixed(&["spec.ports[*].port"])),
+        "NetworkPolicy" => paths.extend(fixed(&["spec.podSelector"])),
+        "RoleBinding" | "ClusterRoleBinding" => paths.extend(fixed(&[
             "roleRef",
             "roleRef.kind",
             "roleRef.name",
             "subjects[*].kind",
             "subjects[*].name",
-        ]),
-        "PodDisruptionBudget" => paths.push("spec.selector"),
-        "LimitRange" => paths.push("spec.limits[*].type"),
+        ])),
+        "PodDisruptionBudget" => paths.extend(fixed(&["spec.selector"])),
+        "LimitRange" => paths.extend(fixed(&["spec.limits[*].type"])),
         _ => {}
     }
     let mut out = Vec::new();
-    for p in paths {
+    for p in &paths {
         for missing in missing_paths(&doc.value, p) {
             out.push(SchemaError {
                 pos: Some(doc.position(&missing)),

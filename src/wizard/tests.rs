@@ -99,7 +99,7 @@ fn every_answer_lands_in_the_spec() {
     // The spec it wrote reads back as itself and resolves without errors.
     let back = parse("k.yaml", &spec_text(&spec)).unwrap();
     assert_eq!(back.spec, spec);
-    assert!(crate::resolve::resolve(&back).is_ok());
+    assert!(resolve(&back).is_ok());
 }
 
 #[test]

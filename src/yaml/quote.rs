@@ -291,7 +291,7 @@ mod tests {
             text,
             "\"on\":\n      - 1\n      - a: []\n    podSelector:\n      matchLabels:\n        app.kubernetes.io/name: \"on\""
         );
-        let back: serde_json::Value = serde_yaml::from_str(&text.replace("\n    ", "\n")).unwrap();
+        let back: Value = serde_yaml::from_str(&text.replace("\n    ", "\n")).unwrap();
         assert_eq!(back, v);
     }
 
@@ -302,7 +302,7 @@ mod tests {
         let v = serde_json::json!({"a": {}, "b": [[], {}, [1]], "c": [{}]});
         let text = yaml_block(&v, 0);
         assert_eq!(text, "a: {}\nb:\n  - []\n  - {}\n  - - 1\nc:\n  - {}");
-        let back: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+        let back: Value = serde_yaml::from_str(&text).unwrap();
         assert_eq!(back, v, "no empty item lost");
     }
 

@@ -14,7 +14,7 @@ struct File {
     code: String,
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+pub(crate) fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {
@@ -40,7 +40,7 @@ fn module_of(src: &Path, file: &Path) -> Module {
 
 /// The code of a file with comments, string and char literals blanked out, so that a
 /// message naming `crate::x` is not an import.
-fn code_only(text: &str) -> String {
+pub(crate) fn code_only(text: &str) -> String {
     let b: Vec<char> = text.chars().collect();
     let (mut out, mut i) = (String::with_capacity(text.len()), 0);
     while i < b.len() {

@@ -13,6 +13,7 @@ mod empty;
 mod errors;
 mod examples;
 mod exemptions;
+mod facts;
 mod fidelity;
 mod flows;
 mod folders;

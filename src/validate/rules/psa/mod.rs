@@ -176,7 +176,7 @@ mod tests {
 
     #[test]
     fn a_restricted_pod_passes_what_psa_allows() {
-        assert!(names(HARDENED, Level::Restricted).is_empty());
+        assert!(names(HARDENED, Restricted).is_empty());
     }
 
     #[test]
@@ -184,8 +184,8 @@ mod tests {
         let text = HARDENED
             .replace("runAsNonRoot: true", "runAsUser: 0")
             .replace("NET_BIND_SERVICE", "SYS_ADMIN");
-        assert_eq!(names(&text, Level::Baseline), ["capabilities_baseline"]);
-        let restricted = names(&text, Level::Restricted);
+        assert_eq!(names(&text, Baseline), ["capabilities_baseline"]);
+        let restricted = names(&text, Restricted);
         assert!(restricted.contains(&"runAsNonRoot") && restricted.contains(&"runAsUser"));
         assert!(names(&text, Level::Privileged).is_empty());
     }
@@ -195,6 +195,6 @@ mod tests {
         let text = HARDENED
             .replace("runAsNonRoot: true", "runAsUser: 0")
             .replace("spec:\n", "spec:\n  hostUsers: false\n");
-        assert!(names(&text, Level::Restricted).is_empty());
+        assert!(names(&text, Restricted).is_empty());
     }
 }
