@@ -17,10 +17,10 @@ use kubeward::resolve::load_resolved;
 use kubeward::validate::netpol::{Extras, evaluate};
 use kubeward::validate::parse_documents;
 
-use super::{FINDINGS, OK, USAGE};
+use super::Exit;
 
 /// Print the differences of a failed flow proof; nothing was written.
-pub fn report_unproven(differences: &[Difference], origins: &BTreeMap<String, String>) -> u8 {
+pub fn report_unproven(differences: &[Difference], origins: &BTreeMap<String, String>) -> Exit {
     eprintln!(
         "error: the rendered network policies allow other connections than the spec declares"
     );
@@ -53,7 +53,7 @@ pub fn report_unproven(differences: &[Difference], origins: &BTreeMap<String, St
         "error: {} connection difference(s); nothing was written",
         differences.len()
     );
-    FINDINGS
+    Exit::Findings
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -102,12 +102,12 @@ pub struct DiagramArgs {
 }
 
 /// `kubeward flows`: the connections the NetworkPolicies of any manifests allow.
-pub fn run_flows(args: &FlowsArgs) -> u8 {
+pub fn run_flows(args: &FlowsArgs) -> Exit {
     let files = match input::collect(&args.paths, std::io::stdin().lock()) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}\n  help: {}", e.help());
-            return USAGE;
+            return Exit::Usage;
         }
     };
     let mut docs = Vec::new();
@@ -127,7 +127,7 @@ pub fn run_flows(args: &FlowsArgs) -> u8 {
                         "fix the YAML syntax at this position"
                     }
                 );
-                return USAGE;
+                return Exit::Usage;
             }
         }
     }
@@ -142,7 +142,7 @@ pub fn run_flows(args: &FlowsArgs) -> u8 {
 }
 
 /// `kubeward diagram`: the declared flows of a spec as a picture.
-pub fn run_diagram(args: &DiagramArgs) -> u8 {
+pub fn run_diagram(args: &DiagramArgs) -> Exit {
     match load_resolved(&args.file) {
         Ok((_, resolved)) => print(&match args.format {
             DiagramFormat::Mermaid => diagram(&resolved.model),
@@ -152,15 +152,15 @@ pub fn run_diagram(args: &DiagramArgs) -> u8 {
             eprintln!("{}", render_all(&diags));
             let errors = diags.iter().filter(|d| d.is_error()).count();
             eprintln!("\nerror: the spec has {errors} error(s)");
-            USAGE
+            Exit::Usage
         }
     }
 }
 
-fn print(text: &str) -> u8 {
+fn print(text: &str) -> Exit {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => OK,
-        Err(_) => USAGE,
+        Ok(()) => Exit::Ok,
+        Err(_) => Exit::Usage,
     }
 }

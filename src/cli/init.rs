@@ -11,11 +11,8 @@ use kubeward::spec::{ArgMap, LoadedSpec, load};
 use kubeward::wizard::{self, Options, Terminal, WizardError};
 
 use super::render::{build, report_spec, write};
-use super::{OK, OutputArgs, USAGE, out};
+use super::{Exit, OutputArgs, out};
 use kubeward::diag::escape;
-
-/// Exit code after Ctrl-C (128 + SIGINT), as shells report it.
-pub const INTERRUPTED: u8 = 130;
 
 /// Set while the spec and bundle are written: Ctrl-C then waits for the write to end.
 static COMMITTING: AtomicBool = AtomicBool::new(false);
@@ -177,7 +174,7 @@ impl InitArgs {
     }
 }
 
-pub fn run(args: &InitArgs) -> u8 {
+pub fn run(args: &InitArgs) -> Exit {
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let opts = Options {
         preset: args.preset(),
@@ -201,7 +198,7 @@ pub fn run(args: &InitArgs) -> u8 {
         if !COMMITTING.load(Ordering::SeqCst) {
             let _ = console::Term::stderr().show_cursor();
             eprintln!("\ncancelled; nothing was written");
-            std::process::exit(INTERRUPTED.into());
+            Exit::Interrupted.exit_now();
         }
     });
     let mut prompt = Terminal::new();
@@ -219,14 +216,14 @@ fn finish(
     spec: kubeward::spec::Spec,
     existed: bool,
     prompt: &mut Terminal,
-) -> u8 {
+) -> Exit {
     use kubeward::wizard::Prompt;
     let loaded = LoadedSpec::from_args(spec.clone(), "init", ArgMap::default());
     let resolved = match resolve(&loaded) {
         Ok(r) => r,
         Err(diags) => {
             report_spec(&diags);
-            return USAGE;
+            return Exit::Usage;
         }
     };
     let mut force = args.force;
@@ -248,7 +245,7 @@ fn finish(
             Ok(true) => {}
             Ok(false) => {
                 eprintln!("nothing was written");
-                return OK;
+                return Exit::Ok;
             }
             Err(_) => return cancelled(),
         }
@@ -258,7 +255,7 @@ fn finish(
                 Ok(true) => force = true,
                 Ok(false) => {
                     eprintln!("nothing was written");
-                    return OK;
+                    return Exit::Ok;
                 }
                 Err(_) => return cancelled(),
             }
@@ -268,7 +265,7 @@ fn finish(
             "error: {} exists; nothing was written\n  help: pass --force to rewrite it with the additions (comments in it are not kept)",
             args.spec.display()
         );
-        return USAGE;
+        return Exit::Usage;
     }
     let out = OutputArgs {
         output: args.output.clone(),
@@ -287,7 +284,7 @@ fn finish(
             "error: cannot write {}: {e}; nothing was written\n  help: choose another place with --spec PATH",
             args.spec.display()
         );
-        return USAGE;
+        return Exit::Usage;
     }
     out::status(format_args!(
         "wrote {}",
@@ -295,7 +292,7 @@ fn finish(
     ));
     let code = write(&bundle, &out, Some(&args.spec));
     COMMITTING.store(false, Ordering::SeqCst);
-    if code == OK {
+    if code == Exit::Ok {
         out::status(format_args!(
             "render it again after editing with `kubeward render -f {} -o {} --force`",
             args.spec.display(),
@@ -306,7 +303,7 @@ fn finish(
 }
 
 /// The spec at `path`, if there is one; a spec that does not load is an error.
-fn existing_spec(path: &Path) -> Result<Option<kubeward::spec::Spec>, u8> {
+fn existing_spec(path: &Path) -> Result<Option<kubeward::spec::Spec>, Exit> {
     if !path.exists() {
         return Ok(None);
     }
@@ -318,7 +315,7 @@ fn existing_spec(path: &Path) -> Result<Option<kubeward::spec::Spec>, u8> {
                 "\nerror: {} does not load; nothing was written\n  help: fix it, or pass another file with --spec PATH",
                 path.display()
             );
-            Err(USAGE)
+            Err(Exit::Usage)
         }
     }
 }
@@ -338,7 +335,7 @@ fn is_empty_dir(dir: &Path) -> bool {
     std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_none())
 }
 
-fn missing_flags(missing: &[&str], terminal: bool) -> u8 {
+fn missing_flags(missing: &[&str], terminal: bool) -> Exit {
     let why = if terminal {
         "with --yes"
     } else {
@@ -348,10 +345,10 @@ fn missing_flags(missing: &[&str], terminal: bool) -> u8 {
         "error: {why} these answers must be given as flags: {}\n  help: e.g. `kubeward init --yes --app web --image registry.example.com/team/web:1.2.3@sha256:<digest> --namespace shop --port http:8080`; `kubeward init --help` lists every flag",
         missing.join(", ")
     );
-    USAGE
+    Exit::Usage
 }
 
-fn wizard_error(e: &WizardError) -> u8 {
+fn wizard_error(e: &WizardError) -> Exit {
     match e {
         WizardError::Cancelled => cancelled(),
         WizardError::Invalid { flag, reasons } => {
@@ -359,14 +356,14 @@ fn wizard_error(e: &WizardError) -> u8 {
                 eprintln!("error: `{flag}`: {r}");
             }
             eprintln!("\nerror: nothing was written");
-            USAGE
+            Exit::Usage
         }
         WizardError::Missing(flag) => missing_flags(&[flag], true),
     }
 }
 
-fn cancelled() -> u8 {
+fn cancelled() -> Exit {
     let _ = console::Term::stderr().show_cursor();
     eprintln!("cancelled; nothing was written");
-    INTERRUPTED
+    Exit::Interrupted
 }

@@ -5,7 +5,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 use clap_mangen::Man;
 
-use super::{Cli, OK, USAGE, out};
+use super::{Cli, Exit, out};
 
 #[derive(Debug, clap::Args)]
 pub struct CompletionsArgs {
@@ -22,7 +22,7 @@ pub fn completions(shell: Shell) -> String {
     String::from_utf8_lossy(&buf).into_owned()
 }
 
-pub fn run_completions(args: &CompletionsArgs) -> u8 {
+pub fn run_completions(args: &CompletionsArgs) -> Exit {
     print(&completions(args.shell))
 }
 
@@ -120,17 +120,17 @@ impl std::io::Write for Writer<'_> {
     }
 }
 
-pub fn run_man() -> u8 {
+pub fn run_man() -> Exit {
     print(&man())
 }
 
-fn print(text: &str) -> u8 {
+fn print(text: &str) -> Exit {
     match out::stdout(text) {
-        out::Printed::Failed => USAGE,
-        out::Printed::Done | out::Printed::Closed => OK,
+        out::Printed::Failed => Exit::Usage,
+        out::Printed::Done | out::Printed::Closed => Exit::Ok,
     }
 }
 
-pub fn run_schema() -> u8 {
+pub fn run_schema() -> Exit {
     print(&kubeward::spec::json_schema())
 }

@@ -1,8 +1,9 @@
-//! Command-line interface: the only place that knows clap. Exit codes: 0 ok, 1 validation
-//! findings, 2 usage, input or I/O errors.
+//! Command-line interface: the only place that knows clap. Exit codes ([`Exit`]): 0 ok,
+//! 1 validation findings, 2 usage, input or I/O errors, 130 Ctrl-C.
 
 mod check;
 mod drift;
+mod exit;
 mod flows;
 mod init;
 mod meta;
@@ -16,12 +17,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Exit code: success.
-pub const OK: u8 = 0;
-/// Exit code: validation findings.
-pub const FINDINGS: u8 = 1;
-/// Exit code: usage, input or I/O error.
-pub const USAGE: u8 = 2;
+pub use exit::Exit;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -172,16 +168,20 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { USAGE } else { OK };
+            let code = if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Ok
+            };
             let _ = e.print();
-            return ExitCode::from(code);
+            return code.into();
         }
     };
-    ExitCode::from(run(cli))
+    run(cli).into()
 }
 
 /// Run a parsed command line.
-pub fn run(cli: Cli) -> u8 {
+pub fn run(cli: Cli) -> Exit {
     style::init(cli.global.color);
     out::set_verbosity(cli.global.verbosity());
     match cli.command {
