@@ -156,8 +156,9 @@ pub fn run_check(args: &CheckArgs) -> Exit {
         CheckFormat::Json => report::json::json(&report, files),
         CheckFormat::Sarif => report::sarif::sarif(&report),
     };
-    if out::stdout(&text) == out::Printed::Failed {
-        return Exit::Usage;
+    let printed = out::print(&text);
+    if printed != Exit::Ok {
+        return printed;
     }
     if is_empty(&report) && !args.allow_empty {
         out::error(
@@ -246,7 +247,7 @@ pub fn run_rules(args: &RulesArgs) -> Exit {
         RulesFormat::Markdown => doc::markdown(),
         RulesFormat::Json => doc::json(),
     };
-    print(&out)
+    out::print(&out)
 }
 
 pub fn run_explain(args: &ExplainArgs) -> Exit {
@@ -257,13 +258,5 @@ pub fn run_explain(args: &ExplainArgs) -> Exit {
         );
         return Exit::Usage;
     };
-    print(&doc::explain(&m))
-}
-
-/// Write to stdout: exit 0, or 2 when writing failed (a closed pipe is no failure).
-fn print(text: &str) -> Exit {
-    match out::stdout(text) {
-        out::Printed::Failed => Exit::Usage,
-        out::Printed::Done | out::Printed::Closed => Exit::Ok,
-    }
+    out::print(&doc::explain(&m))
 }

@@ -48,8 +48,9 @@ pub fn run(bundle: &Bundle, spec: &Path, dir: &Path, fail: bool) -> Exit {
         return Exit::Ok;
     }
     let diff: String = drift.iter().map(|d| d.diff.as_str()).collect();
-    if out::stdout(&paint_diff(&diff, Stream::Stdout)) == out::Printed::Failed {
-        return Exit::Usage;
+    let printed = out::print(&paint_diff(&diff, Stream::Stdout));
+    if printed != Exit::Ok {
+        return printed;
     }
     let count = |c: Change| drift.iter().filter(|d| d.change == c).count();
     let summary = format!(

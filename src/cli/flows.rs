@@ -3,7 +3,6 @@
 //! Mermaid or DOT.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
@@ -17,7 +16,7 @@ use kubeward::resolve::load_resolved;
 use kubeward::validate::netpol::{Extras, evaluate};
 use kubeward::validate::parse_documents;
 
-use super::Exit;
+use super::{Exit, out};
 
 /// Print the differences of a failed flow proof; nothing was written.
 pub fn report_unproven(differences: &[Difference], origins: &BTreeMap<String, String>) -> Exit {
@@ -138,13 +137,13 @@ pub fn run_flows(args: &FlowsArgs) -> Exit {
         FlowsFormat::Mermaid => flows::graph(&matrix).mermaid(),
         FlowsFormat::Dot => flows::graph(&matrix).dot(),
     };
-    print(&out)
+    out::print(&out)
 }
 
 /// `kubeward diagram`: the declared flows of a spec as a picture.
 pub fn run_diagram(args: &DiagramArgs) -> Exit {
     match load_resolved(&args.file) {
-        Ok((_, resolved)) => print(&match args.format {
+        Ok((_, resolved)) => out::print(&match args.format {
             DiagramFormat::Mermaid => diagram(&resolved.model),
             DiagramFormat::Dot => diagram_dot(&resolved.model),
         }),
@@ -154,13 +153,5 @@ pub fn run_diagram(args: &DiagramArgs) -> Exit {
             eprintln!("\nerror: the spec has {errors} error(s)");
             Exit::Usage
         }
-    }
-}
-
-fn print(text: &str) -> Exit {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => Exit::Ok,
-        Err(_) => Exit::Usage,
     }
 }

@@ -23,7 +23,7 @@ pub fn completions(shell: Shell) -> String {
 }
 
 pub fn run_completions(args: &CompletionsArgs) -> Exit {
-    print(&completions(args.shell))
+    out::print(&completions(args.shell))
 }
 
 /// The manual page: title, name, synopsis, description and global options, a section per
@@ -121,16 +121,9 @@ impl std::io::Write for Writer<'_> {
 }
 
 pub fn run_man() -> Exit {
-    print(&man())
-}
-
-fn print(text: &str) -> Exit {
-    match out::stdout(text) {
-        out::Printed::Failed => Exit::Usage,
-        out::Printed::Done | out::Printed::Closed => Exit::Ok,
-    }
+    out::print(&man())
 }
 
 pub fn run_schema() -> Exit {
-    print(&kubeward::spec::json_schema())
+    out::print(&kubeward::spec::json_schema())
 }

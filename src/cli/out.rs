@@ -1,5 +1,6 @@
-//! Printing for the commands: messages to stderr that never panic and never pass
-//! terminal control characters from the input through.
+//! Printing for the commands: their data to stdout (one path, one rule for a closed
+//! pipe), and messages to stderr that never panic and never pass terminal control
+//! characters from the input through.
 
 use std::fmt::Display;
 use std::io::Write;
@@ -7,7 +8,7 @@ use std::sync::OnceLock;
 
 use kubeward::diag::escape;
 
-use super::Verbosity;
+use super::{Exit, Verbosity};
 use super::style::{Stream, paint};
 
 static VERBOSITY: OnceLock<Verbosity> = OnceLock::new();
@@ -58,30 +59,20 @@ pub fn escape_lines(text: &str) -> String {
         .join("\n")
 }
 
-/// What became of a write to stdout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Printed {
-    /// Everything was written.
-    Done,
-    /// The reader went away (`| head -1`): not an error, as with Unix tools.
-    Closed,
-    /// Writing failed (a full disk): the error is on stderr; exit 2.
-    Failed,
-}
-
-/// Write `text` to stdout and flush it. A closed pipe is reported as [`Printed::Closed`]
-/// without a message; any other error is printed to stderr.
-pub fn stdout(text: &str) -> Printed {
+/// Write `text` to stdout and flush it: the one way every command prints its data. A
+/// reader that went away (`| head -1`) is no failure: the command ends as if everything
+/// was written. Any other error (a full disk) is printed to stderr and is exit 2.
+pub fn print(text: &str) -> Exit {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => Printed::Done,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Printed::Closed,
+        Ok(()) => Exit::Ok,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
         Err(e) => {
             error(
                 format_args!("cannot write to stdout: {e}"),
                 "check that the disk or the pipe stdout goes to can take the output",
             );
-            Printed::Failed
+            Exit::Usage
         }
     }
 }

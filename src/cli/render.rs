@@ -184,10 +184,7 @@ fn write_stream(bundle: &Bundle) -> Exit {
             escape(p)
         ));
     }
-    match out::stdout(&stream(&manifests)) {
-        out::Printed::Failed => Exit::Usage,
-        out::Printed::Done | out::Printed::Closed => Exit::Ok,
-    }
+    out::print(&stream(&manifests))
 }
 
 /// Print the problems of a spec and the closing line; a spec file that could not be read
