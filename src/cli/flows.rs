@@ -16,7 +16,7 @@ use kubeward::resolve::load_resolved;
 use kubeward::validate::netpol::{Extras, evaluate};
 use kubeward::validate::parse_documents;
 
-use super::{Exit, out};
+use super::{Exit, SpecFile, out};
 
 /// Print the differences of a failed flow proof; nothing was written.
 pub fn report_unproven(differences: &[Difference], origins: &BTreeMap<String, String>) -> Exit {
@@ -87,14 +87,8 @@ pub struct FlowsArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct DiagramArgs {
-    /// The spec file
-    #[arg(
-        short = 'f',
-        long = "file",
-        value_name = "FILE",
-        default_value = "kubeward.yaml"
-    )]
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub spec: SpecFile,
     /// Output format
     #[arg(long, value_enum, default_value_t = DiagramFormat::Mermaid)]
     pub format: DiagramFormat,
@@ -142,7 +136,7 @@ pub fn run_flows(args: &FlowsArgs) -> Exit {
 
 /// `kubeward diagram`: the declared flows of a spec as a picture.
 pub fn run_diagram(args: &DiagramArgs) -> Exit {
-    match load_resolved(&args.file) {
+    match load_resolved(&args.spec.file) {
         Ok((_, resolved)) => out::print(&match args.format {
             DiagramFormat::Mermaid => diagram(&resolved.model),
             DiagramFormat::Dot => diagram_dot(&resolved.model),

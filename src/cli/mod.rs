@@ -123,14 +123,8 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
-    /// The spec file
-    #[arg(
-        short = 'f',
-        long = "file",
-        value_name = "FILE",
-        default_value = "kubeward.yaml"
-    )]
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub spec: SpecFile,
     #[command(flatten)]
     pub out: OutputArgs,
     /// Write nothing; exit 1 with a unified diff when the output directory differs from what the spec renders (stale, edited, extra or missing files), 0 when identical
@@ -139,6 +133,19 @@ pub struct RenderArgs {
     /// Write nothing; print the unified diff between the output directory and what the spec renders
     #[arg(long, conflicts_with = "force")]
     pub diff: bool,
+}
+
+/// The spec file a command reads (`render`, `diagram`; `onboard -f` is another thing).
+#[derive(Debug, clap::Args)]
+pub struct SpecFile {
+    /// The spec file
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        default_value = "kubeward.yaml"
+    )]
+    pub file: PathBuf,
 }
 
 /// Where and how a bundle is written (shared by `render` and `onboard`).

@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 
 use kubeward::diag::escape;
 
-use super::{Exit, Verbosity};
 use super::style::{Stream, paint};
+use super::{Exit, Verbosity};
 
 static VERBOSITY: OnceLock<Verbosity> = OnceLock::new();
 

@@ -11,10 +11,10 @@ use kubeward::resolve::{Model, load_resolved};
 use super::{Exit, OutputArgs, RenderArgs, drift, out};
 
 pub fn run(args: &RenderArgs) -> Exit {
-    match load_resolved(&args.file) {
+    match load_resolved(&args.spec.file) {
         Ok((_, resolved)) if args.check || args.diff => {
             match build(&resolved.model, resolved.warnings, &args.out) {
-                Ok(bundle) => drift::run(&bundle, &args.file, &args.out.output, args.check),
+                Ok(bundle) => drift::run(&bundle, &args.spec.file, &args.out.output, args.check),
                 Err(code) => code,
             }
         }
@@ -22,7 +22,7 @@ pub fn run(args: &RenderArgs) -> Exit {
             &resolved.model,
             resolved.warnings,
             &args.out,
-            Some(&args.file),
+            Some(&args.spec.file),
         ),
         Err(diags) => {
             report_spec(&diags);
