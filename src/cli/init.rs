@@ -11,7 +11,7 @@ use kubeward::spec::{ArgMap, LoadedSpec, load};
 use kubeward::wizard::{self, Options, Terminal, WizardError};
 
 use super::render::{build, report_spec, write};
-use super::{Exit, OutputArgs, out};
+use super::{Exit, OutputArgs, OutputDir, out};
 use kubeward::diag::escape;
 
 /// Set while the spec and bundle are written: Ctrl-C then waits for the write to end.
@@ -22,14 +22,8 @@ pub struct InitArgs {
     /// Where to write the spec (an existing one is loaded and added to)
     #[arg(long, value_name = "PATH", default_value = "kubeward.yaml")]
     pub spec: PathBuf,
-    /// Output directory of the rendered bundle
-    #[arg(
-        short = 'o',
-        long = "output",
-        value_name = "DIR",
-        default_value = "manifests"
-    )]
-    pub output: PathBuf,
+    #[command(flatten)]
+    pub dir: OutputDir,
     /// Rewrite an existing spec and replace a non-empty output directory without asking
     #[arg(long)]
     pub force: bool,
@@ -239,7 +233,7 @@ fn finish(
         };
         let question = format!(
             "{what} and render the bundle into {}?",
-            args.output.display()
+            args.dir.output.display()
         );
         match prompt.confirm(&question, true) {
             Ok(true) => {}
@@ -249,8 +243,8 @@ fn finish(
             }
             Err(_) => return cancelled(),
         }
-        if !force && !is_empty_dir(&args.output) {
-            let q = format!("{} is not empty: replace it?", args.output.display());
+        if !force && !is_empty_dir(&args.dir.output) {
+            let q = format!("{} is not empty: replace it?", args.dir.output.display());
             match prompt.confirm(&q, false) {
                 Ok(true) => force = true,
                 Ok(false) => {
@@ -268,7 +262,7 @@ fn finish(
         return Exit::Usage;
     }
     let out = OutputArgs {
-        output: args.output.clone(),
+        dir: args.dir.clone(),
         force,
         strict: false,
         templates: None,
@@ -296,7 +290,7 @@ fn finish(
         out::status(format_args!(
             "render it again after editing with `kubeward render -f {} -o {} --force`",
             args.spec.display(),
-            args.output.display()
+            args.dir.output.display()
         ));
     }
     code

@@ -148,17 +148,25 @@ pub struct SpecFile {
     pub file: PathBuf,
 }
 
-/// Where and how a bundle is written (shared by `render` and `onboard`).
-#[derive(Debug, clap::Args)]
-pub struct OutputArgs {
+/// Where a bundle goes, for every command that renders one (`render`, `onboard`, `init`):
+/// one flag with one default, `manifests`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutputDir {
     /// Output directory, or `-` for one multi-document stream on stdout
     #[arg(
         short = 'o',
         long = "output",
         value_name = "DIR",
-        default_value = "bundle"
+        default_value = "manifests"
     )]
     pub output: PathBuf,
+}
+
+/// Where and how a bundle is written (shared by `render` and `onboard`).
+#[derive(Debug, clap::Args)]
+pub struct OutputArgs {
+    #[command(flatten)]
+    pub dir: OutputDir,
     /// Replace a non-empty output directory
     #[arg(long)]
     pub force: bool,

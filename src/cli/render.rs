@@ -14,7 +14,9 @@ pub fn run(args: &RenderArgs) -> Exit {
     match load_resolved(&args.spec.file) {
         Ok((_, resolved)) if args.check || args.diff => {
             match build(&resolved.model, resolved.warnings, &args.out) {
-                Ok(bundle) => drift::run(&bundle, &args.spec.file, &args.out.output, args.check),
+                Ok(bundle) => {
+                    drift::run(&bundle, &args.spec.file, &args.out.dir.output, args.check)
+                }
                 Err(code) => code,
             }
         }
@@ -138,14 +140,14 @@ fn report_render_error(e: RenderError) -> Exit {
 /// Write a rendered bundle to the directory (or stream) `args` names; the directory may
 /// not hold the spec (`spec_file`) or the `--templates` directory.
 pub(super) fn write(bundle: &Bundle, args: &OutputArgs, spec_file: Option<&Path>) -> Exit {
-    if args.output.as_os_str() == "-" {
+    if args.dir.output.as_os_str() == "-" {
         return write_stream(bundle);
     }
     let inputs: Vec<&Path> = spec_file
         .into_iter()
         .chain(args.templates.as_deref())
         .collect();
-    if let Err(e) = write_bundle(&args.output, &bundle.files, args.force, &inputs) {
+    if let Err(e) = write_bundle(&args.dir.output, &bundle.files, args.force, &inputs) {
         out::error(&e, e.help());
         return Exit::Usage;
     }
@@ -155,7 +157,7 @@ pub(super) fn write(bundle: &Bundle, args: &OutputArgs, spec_file: Option<&Path>
         .map(|(p, _)| p.as_str())
         .filter(|p| !bundle.resources.iter().any(|r| r == p))
         .collect();
-    let dir = args.output.display().to_string();
+    let dir = args.dir.output.display().to_string();
     out::status(format_args!(
         "wrote {} manifests and {} to {} ({} warning(s)); apply with `kubectl apply -k {}`",
         bundle.resources.len(),
