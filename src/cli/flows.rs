@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use kubeward::diag::{escape, render_all};
+use kubeward::diag::render_all;
 use kubeward::input;
 use kubeward::output::{diagram, diagram_dot};
 use kubeward::proof::Difference;
@@ -20,11 +20,9 @@ use super::{Exit, SpecFile, out};
 
 /// Print the differences of a failed flow proof; nothing was written.
 pub fn report_unproven(differences: &[Difference], origins: &BTreeMap<String, String>) -> Exit {
-    eprintln!(
-        "error: the rendered network policies allow other connections than the spec declares"
-    );
+    out::error_line("the rendered network policies allow other connections than the spec declares");
     for d in differences {
-        eprintln!("  {d}");
+        out::stderr(format_args!("  {d}"));
     }
     let mut templates: Vec<&str> = differences
         .iter()
@@ -45,13 +43,13 @@ pub fn report_unproven(differences: &[Difference], origins: &BTreeMap<String, St
                 .join(", ")
         )
     };
-    eprintln!(
+    out::stderr(format_args!(
         "  help: the policies{from} must open exactly the declared `flows` and DNS; fix the template, or declare the flow in the spec"
-    );
-    eprintln!(
-        "error: {} connection difference(s); nothing was written",
+    ));
+    out::error_line(format_args!(
+        "{} connection difference(s); nothing was written",
         differences.len()
-    );
+    ));
     Exit::Findings
 }
 
@@ -99,7 +97,7 @@ pub fn run_flows(args: &FlowsArgs) -> Exit {
     let files = match input::collect(&args.paths, std::io::stdin().lock()) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error: {e}\n  help: {}", e.help());
+            out::error(&e, e.help());
             return Exit::Usage;
         }
     };
@@ -108,17 +106,17 @@ pub fn run_flows(args: &FlowsArgs) -> Exit {
         match parse_documents(name, text) {
             Ok(d) => docs.extend(d),
             Err(e) => {
-                eprintln!(
-                    "{}:{}:{}: error: {}\n  help: {} (`kubeward check` reports every problem)",
-                    escape(&e.file),
+                let fix = if e.too_large {
+                    "split the document"
+                } else {
+                    "fix the YAML syntax at this position"
+                };
+                out::error_at(
+                    &e.file,
                     e.pos.line,
                     e.pos.col,
-                    escape(&e.headline()),
-                    if e.too_large {
-                        "split the document"
-                    } else {
-                        "fix the YAML syntax at this position"
-                    }
+                    e.headline(),
+                    format_args!("{fix} (`kubeward check` reports every problem)"),
                 );
                 return Exit::Usage;
             }
@@ -142,9 +140,10 @@ pub fn run_diagram(args: &DiagramArgs) -> Exit {
             DiagramFormat::Dot => diagram_dot(&resolved.model),
         }),
         Err(diags) => {
-            eprintln!("{}", render_all(&diags));
+            out::stderr(render_all(&diags));
             let errors = diags.iter().filter(|d| d.is_error()).count();
-            eprintln!("\nerror: the spec has {errors} error(s)");
+            out::stderr("");
+            out::error_line(format_args!("the spec has {errors} error(s)"));
             Exit::Usage
         }
     }

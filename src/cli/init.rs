@@ -191,7 +191,7 @@ pub fn run(args: &InitArgs) -> Exit {
     let _ = ctrlc::set_handler(|| {
         if !COMMITTING.load(Ordering::SeqCst) {
             let _ = console::Term::stderr().show_cursor();
-            eprintln!("\ncancelled; nothing was written");
+            out::stderr("\ncancelled; nothing was written");
             Exit::Interrupted.exit_now();
         }
     });
@@ -238,7 +238,7 @@ fn finish(
         match prompt.confirm(&question, true) {
             Ok(true) => {}
             Ok(false) => {
-                eprintln!("nothing was written");
+                out::stderr("nothing was written");
                 return Exit::Ok;
             }
             Err(_) => return cancelled(),
@@ -248,16 +248,16 @@ fn finish(
             match prompt.confirm(&q, false) {
                 Ok(true) => force = true,
                 Ok(false) => {
-                    eprintln!("nothing was written");
+                    out::stderr("nothing was written");
                     return Exit::Ok;
                 }
                 Err(_) => return cancelled(),
             }
         }
     } else if existed && !force {
-        eprintln!(
-            "error: {} exists; nothing was written\n  help: pass --force to rewrite it with the additions (comments in it are not kept)",
-            args.spec.display()
+        out::error(
+            format_args!("{} exists; nothing was written", args.spec.display()),
+            "pass --force to rewrite it with the additions (comments in it are not kept)",
         );
         return Exit::Usage;
     }
@@ -274,9 +274,12 @@ fn finish(
     COMMITTING.store(true, Ordering::SeqCst);
     if let Err(e) = write_spec(&args.spec, &wizard::spec_text(&spec)) {
         COMMITTING.store(false, Ordering::SeqCst);
-        eprintln!(
-            "error: cannot write {}: {e}; nothing was written\n  help: choose another place with --spec PATH",
-            args.spec.display()
+        out::error(
+            format_args!(
+                "cannot write {}: {e}; nothing was written",
+                args.spec.display()
+            ),
+            "choose another place with --spec PATH",
         );
         return Exit::Usage;
     }
@@ -304,10 +307,11 @@ fn existing_spec(path: &Path) -> Result<Option<kubeward::spec::Spec>, Exit> {
     match load(path) {
         Ok(loaded) => Ok(Some(loaded.spec)),
         Err(diags) => {
-            eprintln!("{}", kubeward::diag::render_all(&diags));
-            eprintln!(
-                "\nerror: {} does not load; nothing was written\n  help: fix it, or pass another file with --spec PATH",
-                path.display()
+            out::stderr(kubeward::diag::render_all(&diags));
+            out::stderr("");
+            out::error(
+                format_args!("{} does not load; nothing was written", path.display()),
+                "fix it, or pass another file with --spec PATH",
             );
             Err(Exit::Usage)
         }
@@ -335,9 +339,12 @@ fn missing_flags(missing: &[&str], terminal: bool) -> Exit {
     } else {
         "without a terminal no questions are asked, so"
     };
-    eprintln!(
-        "error: {why} these answers must be given as flags: {}\n  help: e.g. `kubeward init --yes --app web --image registry.example.com/team/web:1.2.3@sha256:<digest> --namespace shop --port http:8080`; `kubeward init --help` lists every flag",
-        missing.join(", ")
+    out::error(
+        format_args!(
+            "{why} these answers must be given as flags: {}",
+            missing.join(", ")
+        ),
+        "e.g. `kubeward init --yes --app web --image registry.example.com/team/web:1.2.3@sha256:<digest> --namespace shop --port http:8080`; `kubeward init --help` lists every flag",
     );
     Exit::Usage
 }
@@ -347,9 +354,10 @@ fn wizard_error(e: &WizardError) -> Exit {
         WizardError::Cancelled => cancelled(),
         WizardError::Invalid { flag, reasons } => {
             for r in reasons {
-                eprintln!("error: `{flag}`: {r}");
+                out::error_line(format_args!("`{flag}`: {r}"));
             }
-            eprintln!("\nerror: nothing was written");
+            out::stderr("");
+            out::error_line("nothing was written");
             Exit::Usage
         }
         WizardError::Missing(flag) => missing_flags(&[flag], true),
@@ -358,6 +366,6 @@ fn wizard_error(e: &WizardError) -> Exit {
 
 fn cancelled() -> Exit {
     let _ = console::Term::stderr().show_cursor();
-    eprintln!("cancelled; nothing was written");
+    out::stderr("cancelled; nothing was written");
     Exit::Interrupted
 }

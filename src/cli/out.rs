@@ -50,6 +50,23 @@ pub fn error(message: impl Display, help: impl Display) {
     ));
 }
 
+/// `error: MESSAGE` alone on stderr, for an error whose help is given elsewhere (or that
+/// closes a list of problems); `message` is escaped.
+pub fn error_line(message: impl Display) {
+    stderr(format_args!("error: {}", escape(&message.to_string())));
+}
+
+/// `FILE:LINE:COL: error: MESSAGE` and a `help:` line on stderr: a problem at a place in
+/// the input; the file name, `message` and `help` are escaped.
+pub fn error_at(file: &str, line: usize, col: usize, message: impl Display, help: impl Display) {
+    stderr(format_args!(
+        "{}:{line}:{col}: error: {}\n  help: {}",
+        escape(file),
+        escape(&message.to_string()),
+        escape(&help.to_string())
+    ));
+}
+
 /// `text` escaped line by line: its own line breaks stay (a multi-line template error),
 /// every other control character is escaped.
 pub fn escape_lines(text: &str) -> String {
