@@ -1,14 +1,13 @@
 //! `kubeward init`: the wizard on a terminal, or scripted with flags (`--yes` takes the
 //! defaults); writes the spec and renders the bundle, or writes nothing.
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use kubeward::resolve::resolve;
 use kubeward::spec::{ArgMap, LoadedSpec, load};
-use kubeward::wizard::{self, Options, Terminal, WizardError};
+use kubeward::wizard::{self, Flag, Options, Preset, Terminal, WizardError};
 
 use super::render::{build, report_spec, write};
 use super::{Exit, OutputArgs, OutputDir, out};
@@ -121,50 +120,44 @@ pub struct InitArgs {
 }
 
 impl InitArgs {
-    /// The answers given as flags, by flag name.
-    fn preset(&self) -> BTreeMap<&'static str, Vec<String>> {
+    /// The answers given as flags.
+    fn preset(&self) -> Preset {
         let one = |v: &Option<String>| v.iter().cloned().collect::<Vec<_>>();
-        let mut m = BTreeMap::new();
+        let mut preset = Preset::default();
         for (flag, values) in [
-            ("--app", one(&self.app)),
-            ("--image", one(&self.image)),
-            ("--namespace", one(&self.namespace)),
-            ("--port", self.port.clone()),
-            ("--service-port", one(&self.service_port)),
-            ("--replicas", one(&self.replicas)),
-            ("--cpu-request", one(&self.cpu_request)),
-            ("--cpu-limit", one(&self.cpu_limit)),
-            ("--memory-request", one(&self.memory_request)),
-            ("--memory-limit", one(&self.memory_limit)),
-            ("--writable-path", self.writable_path.clone()),
-            ("--probe", one(&self.probe)),
-            ("--readiness-probe", one(&self.readiness_probe)),
-            ("--env", self.env.clone()),
-            ("--secret-file", self.secret_file.clone()),
-            ("--team", one(&self.team)),
-            ("--quota-pods", one(&self.quota_pods)),
-            ("--quota-cpu", one(&self.quota_cpu)),
-            ("--quota-memory", one(&self.quota_memory)),
-            ("--ingress-from", one(&self.ingress_from)),
-            ("--access", self.access.clone()),
-            ("--flow", self.flow.clone()),
-            ("--registry", self.registry.clone()),
-            ("--ci-pipeline", one(&self.ci_pipeline)),
-            ("--logging", one(&self.logging)),
-            ("--log-endpoint", one(&self.log_endpoint)),
-            ("--log-cidr", one(&self.log_cidr)),
+            (Flag::App, one(&self.app)),
+            (Flag::Image, one(&self.image)),
+            (Flag::Namespace, one(&self.namespace)),
+            (Flag::Port, self.port.clone()),
+            (Flag::ServicePort, one(&self.service_port)),
+            (Flag::Replicas, one(&self.replicas)),
+            (Flag::CpuRequest, one(&self.cpu_request)),
+            (Flag::CpuLimit, one(&self.cpu_limit)),
+            (Flag::MemoryRequest, one(&self.memory_request)),
+            (Flag::MemoryLimit, one(&self.memory_limit)),
+            (Flag::WritablePath, self.writable_path.clone()),
+            (Flag::Probe, one(&self.probe)),
+            (Flag::ReadinessProbe, one(&self.readiness_probe)),
+            (Flag::Env, self.env.clone()),
+            (Flag::SecretFile, self.secret_file.clone()),
+            (Flag::Team, one(&self.team)),
+            (Flag::QuotaPods, one(&self.quota_pods)),
+            (Flag::QuotaCpu, one(&self.quota_cpu)),
+            (Flag::QuotaMemory, one(&self.quota_memory)),
+            (Flag::IngressFrom, one(&self.ingress_from)),
+            (Flag::Access, self.access.clone()),
+            (Flag::Flow, self.flow.clone()),
+            (Flag::Registry, self.registry.clone()),
+            (Flag::CiPipeline, one(&self.ci_pipeline)),
+            (Flag::Logging, one(&self.logging)),
+            (Flag::LogEndpoint, one(&self.log_endpoint)),
+            (Flag::LogCidr, one(&self.log_cidr)),
         ] {
-            if !values.is_empty() {
-                m.insert(flag, values);
-            }
+            preset.set(flag, values);
         }
-        if self.no_admission_policy {
-            m.insert("--no-admission-policy", Vec::new());
-        }
-        if self.no_audit {
-            m.insert("--no-audit", Vec::new());
-        }
-        m
+        preset.switch(Flag::NoAdmissionPolicy, self.no_admission_policy);
+        preset.switch(Flag::NoAudit, self.no_audit);
+        preset
     }
 }
 
@@ -179,10 +172,9 @@ pub fn run(args: &InitArgs) -> Exit {
         Err(code) => return code,
     };
     if base.is_none() && opts.yes {
-        let missing: Vec<&str> = wizard::REQUIRED
-            .iter()
-            .copied()
-            .filter(|f| !opts.preset.contains_key(f))
+        let missing: Vec<Flag> = wizard::REQUIRED
+            .into_iter()
+            .filter(|f| !opts.preset.has(*f))
             .collect();
         if !missing.is_empty() {
             return missing_flags(&missing, terminal);
@@ -333,7 +325,7 @@ fn is_empty_dir(dir: &Path) -> bool {
     std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_none())
 }
 
-fn missing_flags(missing: &[&str], terminal: bool) -> Exit {
+fn missing_flags(missing: &[Flag], terminal: bool) -> Exit {
     let why = if terminal {
         "with --yes"
     } else {
@@ -342,7 +334,11 @@ fn missing_flags(missing: &[&str], terminal: bool) -> Exit {
     out::error(
         format_args!(
             "{why} these answers must be given as flags: {}",
-            missing.join(", ")
+            missing
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         "e.g. `kubeward init --yes --app web --image registry.example.com/team/web:1.2.3@sha256:<digest> --namespace shop --port http:8080`; `kubeward init --help` lists every flag",
     );
@@ -360,7 +356,7 @@ fn wizard_error(e: &WizardError) -> Exit {
             out::error_line("nothing was written");
             Exit::Usage
         }
-        WizardError::Missing(flag) => missing_flags(&[flag], true),
+        WizardError::Missing(flag) => missing_flags(&[*flag], true),
     }
 }
 
@@ -368,4 +364,44 @@ fn cancelled() -> Exit {
     let _ = console::Term::stderr().show_cursor();
     out::stderr("cancelled; nothing was written");
     Exit::Interrupted
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::super::{Cli, Command};
+    use super::*;
+
+    /// Every answer flag of `kubeward init` is a [`Flag`] and reaches the preset.
+    #[test]
+    fn every_answer_flag_reaches_the_preset() {
+        let cli = Cli::command();
+        let init = cli.find_subcommand("init").unwrap();
+        let mut argv = vec!["kubeward".to_string(), "init".to_string()];
+        let mut answers = Vec::new();
+        for arg in init.get_arguments() {
+            if arg.get_help_heading() != Some("Answers") {
+                continue;
+            }
+            let long = format!("--{}", arg.get_long().unwrap());
+            argv.push(long.clone());
+            if arg.get_action().takes_values() {
+                argv.push("x".into());
+            }
+            answers.push(long);
+        }
+        let names: Vec<String> = Flag::ALL.iter().map(|f| f.name().to_string()).collect();
+        assert_eq!(
+            answers, names,
+            "Flag::ALL is the answer flags in help order"
+        );
+        let Command::Init(args) = Cli::try_parse_from(argv).unwrap().command else {
+            panic!("not init");
+        };
+        let preset = args.preset();
+        for flag in Flag::ALL {
+            assert!(preset.has(flag), "{flag} does not reach the preset");
+        }
+    }
 }
