@@ -5,13 +5,14 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use kubeward::resolve::resolve;
-use kubeward::spec::{ArgMap, LoadedSpec, load};
-use kubeward::wizard::{self, Flag, Options, Preset, Terminal, WizardError};
+use kubeward::bundle::Bundle;
+use kubeward::diag::Diagnostic;
+use kubeward::resolve::Model;
+use kubeward::spec::load;
+use kubeward::wizard::{self, Flag, Options, Outcome, Preset, Target, Terminal, WizardError};
 
 use super::render::{build, report_spec, write};
 use super::{Exit, OutputArgs, OutputDir, out};
-use kubeward::diag::escape;
 
 /// Set while the spec and bundle are written: Ctrl-C then waits for the write to end.
 static COMMITTING: AtomicBool = AtomicBool::new(false);
@@ -161,6 +162,7 @@ impl InitArgs {
     }
 }
 
+/// `kubeward init`: the questions, then the confirm-and-write step of the wizard.
 pub fn run(args: &InitArgs) -> Exit {
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let opts = Options {
@@ -180,6 +182,32 @@ pub fn run(args: &InitArgs) -> Exit {
             return missing_flags(&missing, terminal);
         }
     }
+    hold_ctrl_c();
+    let mut prompt = Terminal::new();
+    let spec = match wizard::run(&mut prompt, &opts, base.clone()) {
+        Ok(spec) => spec,
+        Err(e) => return wizard_error(&e),
+    };
+    let target = Target {
+        spec: &args.spec,
+        output: &args.dir.output,
+        force: args.force,
+        existed: base.is_some(),
+    };
+    match wizard::commit(&mut InitHost(args), &mut prompt, &opts, &target, &spec) {
+        Outcome::Written => Exit::Ok,
+        Outcome::Declined => {
+            out::stderr("nothing was written");
+            Exit::Ok
+        }
+        Outcome::Cancelled => cancelled(),
+        Outcome::Failed(code) => code,
+    }
+}
+
+/// Ctrl-C ends the wizard with nothing written, except while the spec and the bundle
+/// are written: then it waits for the write to end.
+fn hold_ctrl_c() {
     let _ = ctrlc::set_handler(|| {
         if !COMMITTING.load(Ordering::SeqCst) {
             let _ = console::Term::stderr().show_cursor();
@@ -187,108 +215,55 @@ pub fn run(args: &InitArgs) -> Exit {
             Exit::Interrupted.exit_now();
         }
     });
-    let mut prompt = Terminal::new();
-    let spec = match wizard::run(&mut prompt, &opts, base.clone()) {
-        Ok(spec) => spec,
-        Err(e) => return wizard_error(&e),
-    };
-    finish(args, &opts, spec, base.is_some(), &mut prompt)
 }
 
-/// Resolve, review, confirm, then write the spec and the bundle.
-fn finish(
-    args: &InitArgs,
-    opts: &Options,
-    spec: kubeward::spec::Spec,
-    existed: bool,
-    prompt: &mut Terminal,
-) -> Exit {
-    use kubeward::wizard::Prompt;
-    let loaded = LoadedSpec::from_args(spec.clone(), "init", ArgMap::default());
-    let resolved = match resolve(&loaded) {
-        Ok(r) => r,
-        Err(diags) => {
-            report_spec(&diags);
-            return Exit::Usage;
+/// What `init` does for the wizard: render and write the bundle as `render` does, and
+/// print its messages.
+struct InitHost<'a>(&'a InitArgs);
+
+impl InitHost<'_> {
+    fn output(&self, force: bool) -> OutputArgs {
+        OutputArgs {
+            dir: self.0.dir.clone(),
+            force,
+            strict: false,
+            templates: None,
         }
-    };
-    let mut force = args.force;
-    if !opts.yes {
-        prompt.say(&format!("\n{}", wizard::summary(&resolved.model)));
-        let what = if existed {
-            format!(
-                "Rewrite {} (comments in it are not kept)",
-                args.spec.display()
-            )
-        } else {
-            format!("Write {}", args.spec.display())
-        };
-        let question = format!(
-            "{what} and render the bundle into {}?",
-            args.dir.output.display()
-        );
-        match prompt.confirm(&question, true) {
-            Ok(true) => {}
-            Ok(false) => {
-                out::stderr("nothing was written");
-                return Exit::Ok;
-            }
-            Err(_) => return cancelled(),
+    }
+}
+
+impl wizard::Host for InitHost<'_> {
+    type Bundle = Bundle;
+    type Failure = Exit;
+
+    fn invalid(&mut self, diags: &[Diagnostic]) -> Exit {
+        report_spec(diags);
+        Exit::Usage
+    }
+
+    fn build(&mut self, model: &Model, warnings: Vec<Diagnostic>) -> Result<Bundle, Exit> {
+        build(model, warnings, &self.output(false))
+    }
+
+    fn write(&mut self, bundle: &Bundle, force: bool) -> Result<(), Exit> {
+        match write(bundle, &self.output(force), Some(&self.0.spec)) {
+            Exit::Ok => Ok(()),
+            code => Err(code),
         }
-        if !force && !is_empty_dir(&args.dir.output) {
-            let q = format!("{} is not empty: replace it?", args.dir.output.display());
-            match prompt.confirm(&q, false) {
-                Ok(true) => force = true,
-                Ok(false) => {
-                    out::stderr("nothing was written");
-                    return Exit::Ok;
-                }
-                Err(_) => return cancelled(),
-            }
-        }
-    } else if existed && !force {
-        out::error(
-            format_args!("{} exists; nothing was written", args.spec.display()),
-            "pass --force to rewrite it with the additions (comments in it are not kept)",
-        );
-        return Exit::Usage;
     }
-    let out = OutputArgs {
-        dir: args.dir.clone(),
-        force,
-        strict: false,
-        templates: None,
-    };
-    let bundle = match build(&resolved.model, resolved.warnings, &out) {
-        Ok(b) => b,
-        Err(code) => return code,
-    };
-    COMMITTING.store(true, Ordering::SeqCst);
-    if let Err(e) = write_spec(&args.spec, &wizard::spec_text(&spec)) {
-        COMMITTING.store(false, Ordering::SeqCst);
-        out::error(
-            format_args!(
-                "cannot write {}: {e}; nothing was written",
-                args.spec.display()
-            ),
-            "choose another place with --spec PATH",
-        );
-        return Exit::Usage;
+
+    fn error(&mut self, message: &str, help: &str) -> Exit {
+        out::error(message, help);
+        Exit::Usage
     }
-    out::status(format_args!(
-        "wrote {}",
-        escape(&args.spec.display().to_string())
-    ));
-    let code = write(&bundle, &out, Some(&args.spec));
-    COMMITTING.store(false, Ordering::SeqCst);
-    if code == Exit::Ok {
-        out::status(format_args!(
-            "render it again after editing with `kubeward render -f {} -o {} --force`",
-            args.spec.display(),
-            args.dir.output.display()
-        ));
+
+    fn status(&mut self, text: &str) {
+        out::status(text);
     }
-    code
+
+    fn committing(&mut self, on: bool) {
+        COMMITTING.store(on, Ordering::SeqCst);
+    }
 }
 
 /// The spec at `path`, if there is one; a spec that does not load is an error.
@@ -308,21 +283,6 @@ fn existing_spec(path: &Path) -> Result<Option<kubeward::spec::Spec>, Exit> {
             Err(Exit::Usage)
         }
     }
-}
-
-/// Write the spec through a temporary file renamed into place.
-fn write_spec(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".kubeward-tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
-}
-
-fn is_empty_dir(dir: &Path) -> bool {
-    std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_none())
 }
 
 fn missing_flags(missing: &[Flag], terminal: bool) -> Exit {

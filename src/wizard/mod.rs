@@ -1,8 +1,10 @@
 //! `kubeward init`: questions (or flags) → a typed [`Spec`]. Every answer goes through
 //! `resolve`, the same checks as a spec file; an invalid answer is asked again with the
-//! reason, an invalid flag is an error naming the flag.
+//! reason, an invalid flag is an error naming the flag. Then [`commit`] confirms and
+//! writes the spec and has its bundle written.
 
 mod app;
+mod commit;
 mod flag;
 mod flows;
 mod logging;
@@ -14,6 +16,7 @@ mod write;
 
 use std::collections::BTreeSet;
 
+pub use commit::{Host, Outcome, Target, commit};
 pub use flag::{Flag, Preset};
 pub use prompt::{Cancelled, Prompt, Scripted, Terminal};
 pub use summary::summary;
