@@ -15,7 +15,7 @@ use kubeward::validate::rules::find;
 use kubeward::validate::{Options, validate_documents};
 
 use super::style::{Stream, paint};
-use super::{FINDINGS, OK, USAGE, Verbosity, out};
+use super::{Exit, Verbosity, out};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
@@ -99,12 +99,12 @@ pub struct ExplainArgs {
     pub rule: String,
 }
 
-pub fn run_check(args: &CheckArgs) -> u8 {
+pub fn run_check(args: &CheckArgs) -> Exit {
     let skip = match skip_set(&args.skip) {
         Ok(s) => s,
         Err((message, help)) => {
             out::error(format_args!("--skip: {message}"), help);
-            return USAGE;
+            return Exit::Usage;
         }
     };
     let registries = match registry_prefixes(&args.registry) {
@@ -114,7 +114,7 @@ pub fn run_check(args: &CheckArgs) -> u8 {
                 format_args!("--registry: {message}"),
                 "write a registry host and optional path prefix, e.g. `registry.example.com/team/`",
             );
-            return USAGE;
+            return Exit::Usage;
         }
     };
     let exclude = match input::Exclude::new(&args.exclude) {
@@ -124,14 +124,14 @@ pub fn run_check(args: &CheckArgs) -> u8 {
                 &e,
                 "write a glob such as `templates`, `charts/*/templates` or `*.tpl.yaml`",
             );
-            return USAGE;
+            return Exit::Usage;
         }
     };
     let inputs = match input::gather(&args.paths, &exclude, std::io::stdin().lock()) {
         Ok(i) => i,
         Err(e) => {
             out::error(&e, e.help());
-            return USAGE;
+            return Exit::Usage;
         }
     };
     let files = &inputs.files;
@@ -156,24 +156,25 @@ pub fn run_check(args: &CheckArgs) -> u8 {
         CheckFormat::Json => report::json::json(&report, files),
         CheckFormat::Sarif => report::sarif::sarif(&report),
     };
-    if out::stdout(&text) == out::Printed::Failed {
-        return USAGE;
+    let printed = out::print(&text);
+    if printed != Exit::Ok {
+        return printed;
     }
     if is_empty(&report) && !args.allow_empty {
         out::error(
             format_args!("no documents in {}", names(files)),
             "check that the command producing the manifests succeeded; pass `--allow-empty` if empty input is expected",
         );
-        return FINDINGS;
+        return Exit::Findings;
     }
     let threshold = match args.fail_on {
         FailOn::Error => Severity::Error,
         FailOn::Warning => Severity::Warning,
     };
     if report.findings.iter().any(|f| f.severity >= threshold) {
-        FINDINGS
+        Exit::Findings
     } else {
-        OK
+        Exit::Ok
     }
 }
 
@@ -240,30 +241,22 @@ fn hint(suggestion: Option<&str>) -> String {
     }
 }
 
-pub fn run_rules(args: &RulesArgs) -> u8 {
+pub fn run_rules(args: &RulesArgs) -> Exit {
     let out = match args.format {
         RulesFormat::Text => doc::text(),
         RulesFormat::Markdown => doc::markdown(),
         RulesFormat::Json => doc::json(),
     };
-    print(&out)
+    out::print(&out)
 }
 
-pub fn run_explain(args: &ExplainArgs) -> u8 {
+pub fn run_explain(args: &ExplainArgs) -> Exit {
     let Some(m) = lookup(&args.rule) else {
         out::error(
             format_args!("no rule `{}`", args.rule),
             hint(suggest(&args.rule)),
         );
-        return USAGE;
+        return Exit::Usage;
     };
-    print(&doc::explain(&m))
-}
-
-/// Write to stdout: exit 0, or 2 when writing failed (a closed pipe is no failure).
-fn print(text: &str) -> u8 {
-    match out::stdout(text) {
-        out::Printed::Failed => USAGE,
-        out::Printed::Done | out::Printed::Closed => OK,
-    }
+    out::print(&doc::explain(&m))
 }

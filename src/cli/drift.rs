@@ -8,25 +8,25 @@ use kubeward::diag::escape;
 use kubeward::output::drift::{Change, compare, read_dir_tree};
 
 use super::style::{Stream, paint_diff};
-use super::{FINDINGS, OK, USAGE, out};
+use super::{Exit, out};
 
 /// Print the drift between `dir` and `bundle` (rendered from `spec`); with `fail`, drift
 /// is exit 1.
-pub fn run(bundle: &Bundle, spec: &Path, dir: &Path, fail: bool) -> u8 {
+pub fn run(bundle: &Bundle, spec: &Path, dir: &Path, fail: bool) -> Exit {
     let name = dir.display().to_string();
     if dir.as_os_str() == "-" {
         out::error(
             "`--check` and `--diff` compare with a directory, not stdout",
             "name the committed bundle with `-o DIR`",
         );
-        return USAGE;
+        return Exit::Usage;
     }
     if dir.exists() && !dir.is_dir() {
         out::error(
             format_args!("`{name}` is not a directory"),
             "name the committed bundle with `-o DIR`",
         );
-        return USAGE;
+        return Exit::Usage;
     }
     let on_disk = match read_dir_tree(dir) {
         Ok(files) => files,
@@ -35,7 +35,7 @@ pub fn run(bundle: &Bundle, spec: &Path, dir: &Path, fail: bool) -> u8 {
                 format_args!("cannot read `{name}`: {e}"),
                 "check the permissions of the bundle directory",
             );
-            return USAGE;
+            return Exit::Usage;
         }
     };
     let drift = compare(&bundle.files, &on_disk, &name);
@@ -45,11 +45,12 @@ pub fn run(bundle: &Bundle, spec: &Path, dir: &Path, fail: bool) -> u8 {
             escape(&name),
             bundle.files.len()
         ));
-        return OK;
+        return Exit::Ok;
     }
     let diff: String = drift.iter().map(|d| d.diff.as_str()).collect();
-    if out::stdout(&paint_diff(&diff, Stream::Stdout)) == out::Printed::Failed {
-        return USAGE;
+    let printed = out::print(&paint_diff(&diff, Stream::Stdout));
+    if printed != Exit::Ok {
+        return printed;
     }
     let count = |c: Change| drift.iter().filter(|d| d.change == c).count();
     let summary = format!(
@@ -66,9 +67,9 @@ pub fn run(bundle: &Bundle, spec: &Path, dir: &Path, fail: bool) -> u8 {
                 spec.display()
             ),
         );
-        FINDINGS
+        Exit::Findings
     } else {
         out::status(escape(&summary));
-        OK
+        Exit::Ok
     }
 }

@@ -3,12 +3,11 @@
 //! Mermaid or DOT.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::ValueEnum;
 
-use kubeward::diag::{escape, render_all};
+use kubeward::diag::render_all;
 use kubeward::input;
 use kubeward::output::{diagram, diagram_dot};
 use kubeward::proof::Difference;
@@ -17,15 +16,13 @@ use kubeward::resolve::load_resolved;
 use kubeward::validate::netpol::{Extras, evaluate};
 use kubeward::validate::parse_documents;
 
-use super::{FINDINGS, OK, USAGE};
+use super::{Exit, SpecFile, out};
 
 /// Print the differences of a failed flow proof; nothing was written.
-pub fn report_unproven(differences: &[Difference], origins: &BTreeMap<String, String>) -> u8 {
-    eprintln!(
-        "error: the rendered network policies allow other connections than the spec declares"
-    );
+pub fn report_unproven(differences: &[Difference], origins: &BTreeMap<String, String>) -> Exit {
+    out::error_line("the rendered network policies allow other connections than the spec declares");
     for d in differences {
-        eprintln!("  {d}");
+        out::stderr(format_args!("  {d}"));
     }
     let mut templates: Vec<&str> = differences
         .iter()
@@ -46,14 +43,14 @@ pub fn report_unproven(differences: &[Difference], origins: &BTreeMap<String, St
                 .join(", ")
         )
     };
-    eprintln!(
+    out::stderr(format_args!(
         "  help: the policies{from} must open exactly the declared `flows` and DNS; fix the template, or declare the flow in the spec"
-    );
-    eprintln!(
-        "error: {} connection difference(s); nothing was written",
+    ));
+    out::error_line(format_args!(
+        "{} connection difference(s); nothing was written",
         differences.len()
-    );
-    FINDINGS
+    ));
+    Exit::Findings
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -88,26 +85,20 @@ pub struct FlowsArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct DiagramArgs {
-    /// The spec file
-    #[arg(
-        short = 'f',
-        long = "file",
-        value_name = "FILE",
-        default_value = "kubeward.yaml"
-    )]
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub spec: SpecFile,
     /// Output format
     #[arg(long, value_enum, default_value_t = DiagramFormat::Mermaid)]
     pub format: DiagramFormat,
 }
 
 /// `kubeward flows`: the connections the NetworkPolicies of any manifests allow.
-pub fn run_flows(args: &FlowsArgs) -> u8 {
+pub fn run_flows(args: &FlowsArgs) -> Exit {
     let files = match input::collect(&args.paths, std::io::stdin().lock()) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("error: {e}\n  help: {}", e.help());
-            return USAGE;
+            out::error(&e, e.help());
+            return Exit::Usage;
         }
     };
     let mut docs = Vec::new();
@@ -115,19 +106,19 @@ pub fn run_flows(args: &FlowsArgs) -> u8 {
         match parse_documents(name, text) {
             Ok(d) => docs.extend(d),
             Err(e) => {
-                eprintln!(
-                    "{}:{}:{}: error: {}\n  help: {} (`kubeward check` reports every problem)",
-                    escape(&e.file),
+                let fix = if e.too_large {
+                    "split the document"
+                } else {
+                    "fix the YAML syntax at this position"
+                };
+                out::error_at(
+                    &e.file,
                     e.pos.line,
                     e.pos.col,
-                    escape(&e.headline()),
-                    if e.too_large {
-                        "split the document"
-                    } else {
-                        "fix the YAML syntax at this position"
-                    }
+                    e.headline(),
+                    format_args!("{fix} (`kubeward check` reports every problem)"),
                 );
-                return USAGE;
+                return Exit::Usage;
             }
         }
     }
@@ -138,29 +129,22 @@ pub fn run_flows(args: &FlowsArgs) -> u8 {
         FlowsFormat::Mermaid => flows::graph(&matrix).mermaid(),
         FlowsFormat::Dot => flows::graph(&matrix).dot(),
     };
-    print(&out)
+    out::print(&out)
 }
 
 /// `kubeward diagram`: the declared flows of a spec as a picture.
-pub fn run_diagram(args: &DiagramArgs) -> u8 {
-    match load_resolved(&args.file) {
-        Ok((_, resolved)) => print(&match args.format {
+pub fn run_diagram(args: &DiagramArgs) -> Exit {
+    match load_resolved(&args.spec.file) {
+        Ok((_, resolved)) => out::print(&match args.format {
             DiagramFormat::Mermaid => diagram(&resolved.model),
             DiagramFormat::Dot => diagram_dot(&resolved.model),
         }),
         Err(diags) => {
-            eprintln!("{}", render_all(&diags));
+            out::stderr(render_all(&diags));
             let errors = diags.iter().filter(|d| d.is_error()).count();
-            eprintln!("\nerror: the spec has {errors} error(s)");
-            USAGE
+            out::stderr("");
+            out::error_line(format_args!("the spec has {errors} error(s)"));
+            Exit::Usage
         }
-    }
-}
-
-fn print(text: &str) -> u8 {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => OK,
-        Err(_) => USAGE,
     }
 }

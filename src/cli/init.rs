@@ -1,21 +1,18 @@
 //! `kubeward init`: the wizard on a terminal, or scripted with flags (`--yes` takes the
 //! defaults); writes the spec and renders the bundle, or writes nothing.
 
-use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use kubeward::resolve::resolve;
-use kubeward::spec::{ArgMap, LoadedSpec, load};
-use kubeward::wizard::{self, Options, Terminal, WizardError};
+use kubeward::bundle::Bundle;
+use kubeward::diag::Diagnostic;
+use kubeward::resolve::Model;
+use kubeward::spec::load;
+use kubeward::wizard::{self, Flag, Options, Outcome, Preset, Target, Terminal, WizardError};
 
 use super::render::{build, report_spec, write};
-use super::{OK, OutputArgs, USAGE, out};
-use kubeward::diag::escape;
-
-/// Exit code after Ctrl-C (128 + SIGINT), as shells report it.
-pub const INTERRUPTED: u8 = 130;
+use super::{Exit, OutputArgs, OutputDir, out};
 
 /// Set while the spec and bundle are written: Ctrl-C then waits for the write to end.
 static COMMITTING: AtomicBool = AtomicBool::new(false);
@@ -25,14 +22,8 @@ pub struct InitArgs {
     /// Where to write the spec (an existing one is loaded and added to)
     #[arg(long, value_name = "PATH", default_value = "kubeward.yaml")]
     pub spec: PathBuf,
-    /// Output directory of the rendered bundle
-    #[arg(
-        short = 'o',
-        long = "output",
-        value_name = "DIR",
-        default_value = "manifests"
-    )]
-    pub output: PathBuf,
+    #[command(flatten)]
+    pub dir: OutputDir,
     /// Rewrite an existing spec and replace a non-empty output directory without asking
     #[arg(long)]
     pub force: bool,
@@ -130,54 +121,49 @@ pub struct InitArgs {
 }
 
 impl InitArgs {
-    /// The answers given as flags, by flag name.
-    fn preset(&self) -> BTreeMap<&'static str, Vec<String>> {
+    /// The answers given as flags.
+    fn preset(&self) -> Preset {
         let one = |v: &Option<String>| v.iter().cloned().collect::<Vec<_>>();
-        let mut m = BTreeMap::new();
+        let mut preset = Preset::default();
         for (flag, values) in [
-            ("--app", one(&self.app)),
-            ("--image", one(&self.image)),
-            ("--namespace", one(&self.namespace)),
-            ("--port", self.port.clone()),
-            ("--service-port", one(&self.service_port)),
-            ("--replicas", one(&self.replicas)),
-            ("--cpu-request", one(&self.cpu_request)),
-            ("--cpu-limit", one(&self.cpu_limit)),
-            ("--memory-request", one(&self.memory_request)),
-            ("--memory-limit", one(&self.memory_limit)),
-            ("--writable-path", self.writable_path.clone()),
-            ("--probe", one(&self.probe)),
-            ("--readiness-probe", one(&self.readiness_probe)),
-            ("--env", self.env.clone()),
-            ("--secret-file", self.secret_file.clone()),
-            ("--team", one(&self.team)),
-            ("--quota-pods", one(&self.quota_pods)),
-            ("--quota-cpu", one(&self.quota_cpu)),
-            ("--quota-memory", one(&self.quota_memory)),
-            ("--ingress-from", one(&self.ingress_from)),
-            ("--access", self.access.clone()),
-            ("--flow", self.flow.clone()),
-            ("--registry", self.registry.clone()),
-            ("--ci-pipeline", one(&self.ci_pipeline)),
-            ("--logging", one(&self.logging)),
-            ("--log-endpoint", one(&self.log_endpoint)),
-            ("--log-cidr", one(&self.log_cidr)),
+            (Flag::App, one(&self.app)),
+            (Flag::Image, one(&self.image)),
+            (Flag::Namespace, one(&self.namespace)),
+            (Flag::Port, self.port.clone()),
+            (Flag::ServicePort, one(&self.service_port)),
+            (Flag::Replicas, one(&self.replicas)),
+            (Flag::CpuRequest, one(&self.cpu_request)),
+            (Flag::CpuLimit, one(&self.cpu_limit)),
+            (Flag::MemoryRequest, one(&self.memory_request)),
+            (Flag::MemoryLimit, one(&self.memory_limit)),
+            (Flag::WritablePath, self.writable_path.clone()),
+            (Flag::Probe, one(&self.probe)),
+            (Flag::ReadinessProbe, one(&self.readiness_probe)),
+            (Flag::Env, self.env.clone()),
+            (Flag::SecretFile, self.secret_file.clone()),
+            (Flag::Team, one(&self.team)),
+            (Flag::QuotaPods, one(&self.quota_pods)),
+            (Flag::QuotaCpu, one(&self.quota_cpu)),
+            (Flag::QuotaMemory, one(&self.quota_memory)),
+            (Flag::IngressFrom, one(&self.ingress_from)),
+            (Flag::Access, self.access.clone()),
+            (Flag::Flow, self.flow.clone()),
+            (Flag::Registry, self.registry.clone()),
+            (Flag::CiPipeline, one(&self.ci_pipeline)),
+            (Flag::Logging, one(&self.logging)),
+            (Flag::LogEndpoint, one(&self.log_endpoint)),
+            (Flag::LogCidr, one(&self.log_cidr)),
         ] {
-            if !values.is_empty() {
-                m.insert(flag, values);
-            }
+            preset.set(flag, values);
         }
-        if self.no_admission_policy {
-            m.insert("--no-admission-policy", Vec::new());
-        }
-        if self.no_audit {
-            m.insert("--no-audit", Vec::new());
-        }
-        m
+        preset.switch(Flag::NoAdmissionPolicy, self.no_admission_policy);
+        preset.switch(Flag::NoAudit, self.no_audit);
+        preset
     }
 }
 
-pub fn run(args: &InitArgs) -> u8 {
+/// `kubeward init`: the questions, then the confirm-and-write step of the wizard.
+pub fn run(args: &InitArgs) -> Exit {
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let opts = Options {
         preset: args.preset(),
@@ -188,185 +174,194 @@ pub fn run(args: &InitArgs) -> u8 {
         Err(code) => return code,
     };
     if base.is_none() && opts.yes {
-        let missing: Vec<&str> = wizard::REQUIRED
-            .iter()
-            .copied()
-            .filter(|f| !opts.preset.contains_key(f))
+        let missing: Vec<Flag> = wizard::REQUIRED
+            .into_iter()
+            .filter(|f| !opts.preset.has(*f))
             .collect();
         if !missing.is_empty() {
             return missing_flags(&missing, terminal);
         }
     }
-    let _ = ctrlc::set_handler(|| {
-        if !COMMITTING.load(Ordering::SeqCst) {
-            let _ = console::Term::stderr().show_cursor();
-            eprintln!("\ncancelled; nothing was written");
-            std::process::exit(INTERRUPTED.into());
-        }
-    });
+    hold_ctrl_c();
     let mut prompt = Terminal::new();
     let spec = match wizard::run(&mut prompt, &opts, base.clone()) {
         Ok(spec) => spec,
         Err(e) => return wizard_error(&e),
     };
-    finish(args, &opts, spec, base.is_some(), &mut prompt)
+    let target = Target {
+        spec: &args.spec,
+        output: &args.dir.output,
+        force: args.force,
+        existed: base.is_some(),
+    };
+    match wizard::commit(&mut InitHost(args), &mut prompt, &opts, &target, &spec) {
+        Outcome::Written => Exit::Ok,
+        Outcome::Declined => {
+            out::stderr("nothing was written");
+            Exit::Ok
+        }
+        Outcome::Cancelled => cancelled(),
+        Outcome::Failed(code) => code,
+    }
 }
 
-/// Resolve, review, confirm, then write the spec and the bundle.
-fn finish(
-    args: &InitArgs,
-    opts: &Options,
-    spec: kubeward::spec::Spec,
-    existed: bool,
-    prompt: &mut Terminal,
-) -> u8 {
-    use kubeward::wizard::Prompt;
-    let loaded = LoadedSpec::from_args(spec.clone(), "init", ArgMap::default());
-    let resolved = match resolve(&loaded) {
-        Ok(r) => r,
-        Err(diags) => {
-            report_spec(&diags);
-            return USAGE;
+/// Ctrl-C ends the wizard with nothing written, except while the spec and the bundle
+/// are written: then it waits for the write to end.
+fn hold_ctrl_c() {
+    let _ = ctrlc::set_handler(|| {
+        if !COMMITTING.load(Ordering::SeqCst) {
+            let _ = console::Term::stderr().show_cursor();
+            out::stderr("\ncancelled; nothing was written");
+            Exit::Interrupted.exit_now();
         }
-    };
-    let mut force = args.force;
-    if !opts.yes {
-        prompt.say(&format!("\n{}", wizard::summary(&resolved.model)));
-        let what = if existed {
-            format!(
-                "Rewrite {} (comments in it are not kept)",
-                args.spec.display()
-            )
-        } else {
-            format!("Write {}", args.spec.display())
-        };
-        let question = format!(
-            "{what} and render the bundle into {}?",
-            args.output.display()
-        );
-        match prompt.confirm(&question, true) {
-            Ok(true) => {}
-            Ok(false) => {
-                eprintln!("nothing was written");
-                return OK;
-            }
-            Err(_) => return cancelled(),
+    });
+}
+
+/// What `init` does for the wizard: render and write the bundle as `render` does, and
+/// print its messages.
+struct InitHost<'a>(&'a InitArgs);
+
+impl InitHost<'_> {
+    fn output(&self, force: bool) -> OutputArgs {
+        OutputArgs {
+            dir: self.0.dir.clone(),
+            force,
+            strict: false,
+            templates: None,
         }
-        if !force && !is_empty_dir(&args.output) {
-            let q = format!("{} is not empty: replace it?", args.output.display());
-            match prompt.confirm(&q, false) {
-                Ok(true) => force = true,
-                Ok(false) => {
-                    eprintln!("nothing was written");
-                    return OK;
-                }
-                Err(_) => return cancelled(),
-            }
+    }
+}
+
+impl wizard::Host for InitHost<'_> {
+    type Bundle = Bundle;
+    type Failure = Exit;
+
+    fn invalid(&mut self, diags: &[Diagnostic]) -> Exit {
+        report_spec(diags);
+        Exit::Usage
+    }
+
+    fn build(&mut self, model: &Model, warnings: Vec<Diagnostic>) -> Result<Bundle, Exit> {
+        build(model, warnings, &self.output(false))
+    }
+
+    fn write(&mut self, bundle: &Bundle, force: bool) -> Result<(), Exit> {
+        match write(bundle, &self.output(force), Some(&self.0.spec)) {
+            Exit::Ok => Ok(()),
+            code => Err(code),
         }
-    } else if existed && !force {
-        eprintln!(
-            "error: {} exists; nothing was written\n  help: pass --force to rewrite it with the additions (comments in it are not kept)",
-            args.spec.display()
-        );
-        return USAGE;
     }
-    let out = OutputArgs {
-        output: args.output.clone(),
-        force,
-        strict: false,
-        templates: None,
-    };
-    let bundle = match build(&resolved.model, resolved.warnings, &out) {
-        Ok(b) => b,
-        Err(code) => return code,
-    };
-    COMMITTING.store(true, Ordering::SeqCst);
-    if let Err(e) = write_spec(&args.spec, &wizard::spec_text(&spec)) {
-        COMMITTING.store(false, Ordering::SeqCst);
-        eprintln!(
-            "error: cannot write {}: {e}; nothing was written\n  help: choose another place with --spec PATH",
-            args.spec.display()
-        );
-        return USAGE;
+
+    fn error(&mut self, message: &str, help: &str) -> Exit {
+        out::error(message, help);
+        Exit::Usage
     }
-    out::status(format_args!(
-        "wrote {}",
-        escape(&args.spec.display().to_string())
-    ));
-    let code = write(&bundle, &out, Some(&args.spec));
-    COMMITTING.store(false, Ordering::SeqCst);
-    if code == OK {
-        out::status(format_args!(
-            "render it again after editing with `kubeward render -f {} -o {} --force`",
-            args.spec.display(),
-            args.output.display()
-        ));
+
+    fn status(&mut self, text: &str) {
+        out::status(text);
     }
-    code
+
+    fn committing(&mut self, on: bool) {
+        COMMITTING.store(on, Ordering::SeqCst);
+    }
 }
 
 /// The spec at `path`, if there is one; a spec that does not load is an error.
-fn existing_spec(path: &Path) -> Result<Option<kubeward::spec::Spec>, u8> {
+fn existing_spec(path: &Path) -> Result<Option<kubeward::spec::Spec>, Exit> {
     if !path.exists() {
         return Ok(None);
     }
     match load(path) {
         Ok(loaded) => Ok(Some(loaded.spec)),
         Err(diags) => {
-            eprintln!("{}", kubeward::diag::render_all(&diags));
-            eprintln!(
-                "\nerror: {} does not load; nothing was written\n  help: fix it, or pass another file with --spec PATH",
-                path.display()
+            out::stderr(kubeward::diag::render_all(&diags));
+            out::stderr("");
+            out::error(
+                format_args!("{} does not load; nothing was written", path.display()),
+                "fix it, or pass another file with --spec PATH",
             );
-            Err(USAGE)
+            Err(Exit::Usage)
         }
     }
 }
 
-/// Write the spec through a temporary file renamed into place.
-fn write_spec(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".kubeward-tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
-}
-
-fn is_empty_dir(dir: &Path) -> bool {
-    std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_none())
-}
-
-fn missing_flags(missing: &[&str], terminal: bool) -> u8 {
+fn missing_flags(missing: &[Flag], terminal: bool) -> Exit {
     let why = if terminal {
         "with --yes"
     } else {
         "without a terminal no questions are asked, so"
     };
-    eprintln!(
-        "error: {why} these answers must be given as flags: {}\n  help: e.g. `kubeward init --yes --app web --image registry.example.com/team/web:1.2.3@sha256:<digest> --namespace shop --port http:8080`; `kubeward init --help` lists every flag",
-        missing.join(", ")
+    out::error(
+        format_args!(
+            "{why} these answers must be given as flags: {}",
+            missing
+                .iter()
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        "e.g. `kubeward init --yes --app web --image registry.example.com/team/web:1.2.3@sha256:<digest> --namespace shop --port http:8080`; `kubeward init --help` lists every flag",
     );
-    USAGE
+    Exit::Usage
 }
 
-fn wizard_error(e: &WizardError) -> u8 {
+fn wizard_error(e: &WizardError) -> Exit {
     match e {
         WizardError::Cancelled => cancelled(),
         WizardError::Invalid { flag, reasons } => {
             for r in reasons {
-                eprintln!("error: `{flag}`: {r}");
+                out::error_line(format_args!("`{flag}`: {r}"));
             }
-            eprintln!("\nerror: nothing was written");
-            USAGE
+            out::stderr("");
+            out::error_line("nothing was written");
+            Exit::Usage
         }
-        WizardError::Missing(flag) => missing_flags(&[flag], true),
+        WizardError::Missing(flag) => missing_flags(&[*flag], true),
     }
 }
 
-fn cancelled() -> u8 {
+fn cancelled() -> Exit {
     let _ = console::Term::stderr().show_cursor();
-    eprintln!("cancelled; nothing was written");
-    INTERRUPTED
+    out::stderr("cancelled; nothing was written");
+    Exit::Interrupted
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::super::{Cli, Command};
+    use super::*;
+
+    /// Every answer flag of `kubeward init` is a [`Flag`] and reaches the preset.
+    #[test]
+    fn every_answer_flag_reaches_the_preset() {
+        let cli = Cli::command();
+        let init = cli.find_subcommand("init").unwrap();
+        let mut argv = vec!["kubeward".to_string(), "init".to_string()];
+        let mut answers = Vec::new();
+        for arg in init.get_arguments() {
+            if arg.get_help_heading() != Some("Answers") {
+                continue;
+            }
+            let long = format!("--{}", arg.get_long().unwrap());
+            argv.push(long.clone());
+            if arg.get_action().takes_values() {
+                argv.push("x".into());
+            }
+            answers.push(long);
+        }
+        let names: Vec<String> = Flag::ALL.iter().map(|f| f.name().to_string()).collect();
+        assert_eq!(
+            answers, names,
+            "Flag::ALL is the answer flags in help order"
+        );
+        let Command::Init(args) = Cli::try_parse_from(argv).unwrap().command else {
+            panic!("not init");
+        };
+        let preset = args.preset();
+        for flag in Flag::ALL {
+            assert!(preset.has(flag), "{flag} does not reach the preset");
+        }
+    }
 }

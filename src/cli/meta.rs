@@ -5,7 +5,7 @@ use clap::CommandFactory;
 use clap_complete::Shell;
 use clap_mangen::Man;
 
-use super::{Cli, OK, USAGE, out};
+use super::{Cli, Exit, out};
 
 #[derive(Debug, clap::Args)]
 pub struct CompletionsArgs {
@@ -22,8 +22,8 @@ pub fn completions(shell: Shell) -> String {
     String::from_utf8_lossy(&buf).into_owned()
 }
 
-pub fn run_completions(args: &CompletionsArgs) -> u8 {
-    print(&completions(args.shell))
+pub fn run_completions(args: &CompletionsArgs) -> Exit {
+    out::print(&completions(args.shell))
 }
 
 /// The manual page: title, name, synopsis, description and global options, a section per
@@ -120,17 +120,10 @@ impl std::io::Write for Writer<'_> {
     }
 }
 
-pub fn run_man() -> u8 {
-    print(&man())
+pub fn run_man() -> Exit {
+    out::print(&man())
 }
 
-fn print(text: &str) -> u8 {
-    match out::stdout(text) {
-        out::Printed::Failed => USAGE,
-        out::Printed::Done | out::Printed::Closed => OK,
-    }
-}
-
-pub fn run_schema() -> u8 {
-    print(&kubeward::spec::json_schema())
+pub fn run_schema() -> Exit {
+    out::print(&kubeward::spec::json_schema())
 }

@@ -1,8 +1,9 @@
-//! Command-line interface: the only place that knows clap. Exit codes: 0 ok, 1 validation
-//! findings, 2 usage, input or I/O errors.
+//! Command-line interface: the only place that knows clap. Exit codes ([`Exit`]): 0 ok,
+//! 1 validation findings, 2 usage, input or I/O errors, 130 Ctrl-C.
 
 mod check;
 mod drift;
+mod exit;
 mod flows;
 mod init;
 mod meta;
@@ -16,12 +17,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// Exit code: success.
-pub const OK: u8 = 0;
-/// Exit code: validation findings.
-pub const FINDINGS: u8 = 1;
-/// Exit code: usage, input or I/O error.
-pub const USAGE: u8 = 2;
+pub use exit::Exit;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -127,14 +123,8 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
-    /// The spec file
-    #[arg(
-        short = 'f',
-        long = "file",
-        value_name = "FILE",
-        default_value = "kubeward.yaml"
-    )]
-    pub file: PathBuf,
+    #[command(flatten)]
+    pub spec: SpecFile,
     #[command(flatten)]
     pub out: OutputArgs,
     /// Write nothing; exit 1 with a unified diff when the output directory differs from what the spec renders (stale, edited, extra or missing files), 0 when identical
@@ -145,17 +135,38 @@ pub struct RenderArgs {
     pub diff: bool,
 }
 
-/// Where and how a bundle is written (shared by `render` and `onboard`).
+/// The spec file a command reads (`render`, `diagram`; `onboard -f` is another thing).
 #[derive(Debug, clap::Args)]
-pub struct OutputArgs {
+pub struct SpecFile {
+    /// The spec file
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        default_value = "kubeward.yaml"
+    )]
+    pub file: PathBuf,
+}
+
+/// Where a bundle goes, for every command that renders one (`render`, `onboard`, `init`):
+/// one flag with one default, `manifests`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutputDir {
     /// Output directory, or `-` for one multi-document stream on stdout
     #[arg(
         short = 'o',
         long = "output",
         value_name = "DIR",
-        default_value = "bundle"
+        default_value = "manifests"
     )]
     pub output: PathBuf,
+}
+
+/// Where and how a bundle is written (shared by `render` and `onboard`).
+#[derive(Debug, clap::Args)]
+pub struct OutputArgs {
+    #[command(flatten)]
+    pub dir: OutputDir,
     /// Replace a non-empty output directory
     #[arg(long)]
     pub force: bool,
@@ -172,16 +183,20 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() { USAGE } else { OK };
+            let code = if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Ok
+            };
             let _ = e.print();
-            return ExitCode::from(code);
+            return code.into();
         }
     };
-    ExitCode::from(run(cli))
+    run(cli).into()
 }
 
 /// Run a parsed command line.
-pub fn run(cli: Cli) -> u8 {
+pub fn run(cli: Cli) -> Exit {
     style::init(cli.global.color);
     out::set_verbosity(cli.global.verbosity());
     match cli.command {

@@ -11,7 +11,7 @@ use kubeward::spec::{
 };
 
 use super::render::{emit, report_spec};
-use super::{OutputArgs, USAGE, out};
+use super::{Exit, OutputArgs, out};
 
 #[derive(Debug, clap::Args)]
 pub struct OnboardArgs {
@@ -59,14 +59,14 @@ pub struct OnboardArgs {
     pub out: OutputArgs,
 }
 
-pub fn run(args: &OnboardArgs) -> u8 {
+pub fn run(args: &OnboardArgs) -> Exit {
     let loaded = match &args.file {
         Some(path) => load(path),
         None => match spec_from_flags(args) {
             Ok(spec) => Ok(spec),
             Err(e) => {
                 out::error(&e.0, &e.1);
-                return USAGE;
+                return Exit::Usage;
             }
         },
     };
@@ -80,7 +80,7 @@ pub fn run(args: &OnboardArgs) -> u8 {
                 ),
                 format_args!("use `kubeward render -f {}`", spec.file),
             );
-            USAGE
+            Exit::Usage
         }
         Ok((_, resolved)) => emit(
             &resolved.model,
@@ -90,7 +90,7 @@ pub fn run(args: &OnboardArgs) -> u8 {
         ),
         Err(diags) => {
             report_spec(&diags);
-            USAGE
+            Exit::Usage
         }
     }
 }

@@ -1,5 +1,6 @@
-//! Printing for the commands: messages to stderr that never panic and never pass
-//! terminal control characters from the input through.
+//! Printing for the commands: their data to stdout (one path, one rule for a closed
+//! pipe), and messages to stderr that never panic and never pass terminal control
+//! characters from the input through.
 
 use std::fmt::Display;
 use std::io::Write;
@@ -7,8 +8,8 @@ use std::sync::OnceLock;
 
 use kubeward::diag::escape;
 
-use super::Verbosity;
 use super::style::{Stream, paint};
+use super::{Exit, Verbosity};
 
 static VERBOSITY: OnceLock<Verbosity> = OnceLock::new();
 
@@ -49,6 +50,23 @@ pub fn error(message: impl Display, help: impl Display) {
     ));
 }
 
+/// `error: MESSAGE` alone on stderr, for an error whose help is given elsewhere (or that
+/// closes a list of problems); `message` is escaped.
+pub fn error_line(message: impl Display) {
+    stderr(format_args!("error: {}", escape(&message.to_string())));
+}
+
+/// `FILE:LINE:COL: error: MESSAGE` and a `help:` line on stderr: a problem at a place in
+/// the input; the file name, `message` and `help` are escaped.
+pub fn error_at(file: &str, line: usize, col: usize, message: impl Display, help: impl Display) {
+    stderr(format_args!(
+        "{}:{line}:{col}: error: {}\n  help: {}",
+        escape(file),
+        escape(&message.to_string()),
+        escape(&help.to_string())
+    ));
+}
+
 /// `text` escaped line by line: its own line breaks stay (a multi-line template error),
 /// every other control character is escaped.
 pub fn escape_lines(text: &str) -> String {
@@ -58,30 +76,20 @@ pub fn escape_lines(text: &str) -> String {
         .join("\n")
 }
 
-/// What became of a write to stdout.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Printed {
-    /// Everything was written.
-    Done,
-    /// The reader went away (`| head -1`): not an error, as with Unix tools.
-    Closed,
-    /// Writing failed (a full disk): the error is on stderr; exit 2.
-    Failed,
-}
-
-/// Write `text` to stdout and flush it. A closed pipe is reported as [`Printed::Closed`]
-/// without a message; any other error is printed to stderr.
-pub fn stdout(text: &str) -> Printed {
+/// Write `text` to stdout and flush it: the one way every command prints its data. A
+/// reader that went away (`| head -1`) is no failure: the command ends as if everything
+/// was written. Any other error (a full disk) is printed to stderr and is exit 2.
+pub fn print(text: &str) -> Exit {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => Printed::Done,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Printed::Closed,
+        Ok(()) => Exit::Ok,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Ok,
         Err(e) => {
             error(
                 format_args!("cannot write to stdout: {e}"),
                 "check that the disk or the pipe stdout goes to can take the output",
             );
-            Printed::Failed
+            Exit::Usage
         }
     }
 }

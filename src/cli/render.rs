@@ -8,13 +8,15 @@ use kubeward::output::{stream, write_bundle};
 use kubeward::render::{embedded, with_overrides};
 use kubeward::resolve::{Model, load_resolved};
 
-use super::{FINDINGS, OK, OutputArgs, RenderArgs, USAGE, drift, out};
+use super::{Exit, OutputArgs, RenderArgs, drift, out};
 
-pub fn run(args: &RenderArgs) -> u8 {
-    match load_resolved(&args.file) {
+pub fn run(args: &RenderArgs) -> Exit {
+    match load_resolved(&args.spec.file) {
         Ok((_, resolved)) if args.check || args.diff => {
             match build(&resolved.model, resolved.warnings, &args.out) {
-                Ok(bundle) => drift::run(&bundle, &args.file, &args.out.output, args.check),
+                Ok(bundle) => {
+                    drift::run(&bundle, &args.spec.file, &args.out.dir.output, args.check)
+                }
                 Err(code) => code,
             }
         }
@@ -22,11 +24,11 @@ pub fn run(args: &RenderArgs) -> u8 {
             &resolved.model,
             resolved.warnings,
             &args.out,
-            Some(&args.file),
+            Some(&args.spec.file),
         ),
         Err(diags) => {
             report_spec(&diags);
-            USAGE
+            Exit::Usage
         }
     }
 }
@@ -38,7 +40,7 @@ pub(super) fn emit(
     warnings: Vec<Diagnostic>,
     args: &OutputArgs,
     spec_file: Option<&Path>,
-) -> u8 {
+) -> Exit {
     match build(model, warnings, args) {
         Ok(bundle) => write(&bundle, args, spec_file),
         Err(code) => code,
@@ -50,7 +52,7 @@ pub(super) fn build(
     model: &Model,
     warnings: Vec<Diagnostic>,
     args: &OutputArgs,
-) -> Result<Bundle, u8> {
+) -> Result<Bundle, Exit> {
     let templates = match &args.templates {
         Some(dir) => with_overrides(dir),
         None => embedded(),
@@ -62,7 +64,7 @@ pub(super) fn build(
                 "{}\n  help: fix the template, or remove it from the `--templates` directory to use the built-in one",
                 out::escape_lines(&e.to_string())
             ));
-            return Err(USAGE);
+            return Err(Exit::Usage);
         }
     };
     let bundle = match render(model, warnings, templates) {
@@ -77,20 +79,20 @@ pub(super) fn build(
             "error: {} warning(s) with --strict; nothing was written",
             bundle.warnings.len()
         ));
-        return Err(FINDINGS);
+        return Err(Exit::Findings);
     }
     Ok(bundle)
 }
 
 /// Say why a render produced nothing; returns the exit code.
-fn report_render_error(e: RenderError) -> u8 {
+fn report_render_error(e: RenderError) -> Exit {
     match e {
         RenderError::Template(e) => {
             out::stderr(format_args!(
                 "{}\n  help: fix the template; values are passed as `{{{{name}}}}` (text) or `{{{{json value}}}}` (numbers, lists)",
                 out::escape_lines(&e.to_string())
             ));
-            USAGE
+            Exit::Usage
         }
         RenderError::Generated {
             file,
@@ -103,7 +105,7 @@ fn report_render_error(e: RenderError) -> u8 {
                 escape(&message),
                 escape(&origin)
             ));
-            FINDINGS
+            Exit::Findings
         }
         RenderError::Invalid {
             findings,
@@ -126,7 +128,7 @@ fn report_render_error(e: RenderError) -> u8 {
                 "error: {} rendered document problem(s); nothing was written",
                 findings.len()
             ));
-            FINDINGS
+            Exit::Findings
         }
         RenderError::Unproven {
             differences,
@@ -137,17 +139,17 @@ fn report_render_error(e: RenderError) -> u8 {
 
 /// Write a rendered bundle to the directory (or stream) `args` names; the directory may
 /// not hold the spec (`spec_file`) or the `--templates` directory.
-pub(super) fn write(bundle: &Bundle, args: &OutputArgs, spec_file: Option<&Path>) -> u8 {
-    if args.output.as_os_str() == "-" {
+pub(super) fn write(bundle: &Bundle, args: &OutputArgs, spec_file: Option<&Path>) -> Exit {
+    if args.dir.output.as_os_str() == "-" {
         return write_stream(bundle);
     }
     let inputs: Vec<&Path> = spec_file
         .into_iter()
         .chain(args.templates.as_deref())
         .collect();
-    if let Err(e) = write_bundle(&args.output, &bundle.files, args.force, &inputs) {
+    if let Err(e) = write_bundle(&args.dir.output, &bundle.files, args.force, &inputs) {
         out::error(&e, e.help());
-        return USAGE;
+        return Exit::Usage;
     }
     let others: Vec<&str> = bundle
         .files
@@ -155,7 +157,7 @@ pub(super) fn write(bundle: &Bundle, args: &OutputArgs, spec_file: Option<&Path>
         .map(|(p, _)| p.as_str())
         .filter(|p| !bundle.resources.iter().any(|r| r == p))
         .collect();
-    let dir = args.output.display().to_string();
+    let dir = args.dir.output.display().to_string();
     out::status(format_args!(
         "wrote {} manifests and {} to {} ({} warning(s)); apply with `kubectl apply -k {}`",
         bundle.resources.len(),
@@ -164,12 +166,12 @@ pub(super) fn write(bundle: &Bundle, args: &OutputArgs, spec_file: Option<&Path>
         bundle.warnings.len(),
         escape(&dir)
     ));
-    OK
+    Exit::Ok
 }
 
 /// Write the applied manifests as one stream; files that are not API objects (the audit
 /// policy) are named on stderr instead.
-fn write_stream(bundle: &Bundle) -> u8 {
+fn write_stream(bundle: &Bundle) -> Exit {
     let manifests: Vec<(String, String)> = bundle
         .files
         .iter()
@@ -184,10 +186,7 @@ fn write_stream(bundle: &Bundle) -> u8 {
             escape(p)
         ));
     }
-    match out::stdout(&stream(&manifests)) {
-        out::Printed::Failed => USAGE,
-        out::Printed::Done | out::Printed::Closed => OK,
-    }
+    out::print(&stream(&manifests))
 }
 
 /// Print the problems of a spec and the closing line; a spec file that could not be read

@@ -4,7 +4,7 @@
 use crate::k8s::image::parse_image;
 use crate::spec::{App, AppResources, PortRef, Probes, Quantity, ResourceSet, Service};
 
-use super::{Q, Session, WizardError, parse};
+use super::{Flag, Q, Session, WizardError, parse};
 
 impl Session<'_> {
     /// Ask for a new app and add it (with its namespace, when that is new).
@@ -33,17 +33,20 @@ impl Session<'_> {
         });
         let at = |f: &str| format!("apps[{i}].{f}");
         self.section("The app");
-        let name = self.ask(Q::new("--app", "App name").path(at("name")), move |s, a| {
-            s.apps[i].name = a.to_string();
-            Ok(())
-        })?;
+        let name = self.ask(
+            Q::new(Flag::App, "App name").path(at("name")),
+            move |s, a| {
+                s.apps[i].name = a.to_string();
+                Ok(())
+            },
+        )?;
         let new_ns = self.app_namespace(i, &name)?;
         self.image(i)?;
         self.ports(i)?;
         self.replicas_and_resources(i)?;
         self.ask_list(
             Q::new(
-                "--writable-path",
+                Flag::WritablePath,
                 "Writable directories (comma-separated; the root filesystem stays read-only)",
             )
             .default("/tmp")
@@ -69,7 +72,7 @@ impl Session<'_> {
             .iter()
             .map(|n| n.name.clone())
             .collect();
-        if !known.is_empty() && self.interactive() && self.preset("--namespace").is_none() {
+        if !known.is_empty() && self.interactive() && self.preset(Flag::Namespace).is_none() {
             let mut items = known.clone();
             items.push("a new namespace".into());
             let pick = self.p.select("Namespace of the app", &items, 0)?;
@@ -80,7 +83,7 @@ impl Session<'_> {
         }
         let j = self.spec.namespaces.len();
         let q = Q::new(
-            "--namespace",
+            Flag::Namespace,
             "Namespace (an administrative boundary with its own quota, policies and access)",
         )
         .default(app)
@@ -108,7 +111,7 @@ impl Session<'_> {
     fn image(&mut self, i: usize) -> Result<(), WizardError> {
         let path = format!("apps[{i}].image");
         let q = Q::new(
-            "--image",
+            Flag::Image,
             "Image, pinned by digest (registry.example.com/team/app:1.2.3@sha256:…)",
         )
         .path(path.clone());
@@ -117,11 +120,11 @@ impl Session<'_> {
             Ok(())
         })?;
         let tag_only = parse_image(&image).is_ok_and(|r| r.digest.is_none() && r.tag.is_some());
-        if !tag_only || !self.interactive() || self.preset("--image").is_some() {
+        if !tag_only || !self.interactive() || self.preset(Flag::Image).is_some() {
             return Ok(());
         }
         let q = Q::new(
-            "--image",
+            Flag::Image,
             "Digest of the scanned image (sha256:…; empty keeps the tag only)",
         )
         .default("")
@@ -137,7 +140,7 @@ impl Session<'_> {
 
     fn ports(&mut self, i: usize) -> Result<(), WizardError> {
         let q = Q::new(
-            "--port",
+            Flag::Port,
             "Container ports (name:port[/UDP], comma-separated; `none` for a worker without ports)",
         )
         .default("http:8080")
@@ -155,7 +158,7 @@ impl Session<'_> {
             return Ok(());
         };
         let q = Q::new(
-            "--service-port",
+            Flag::ServicePort,
             format!("Service port, forwarded to `{first}` (empty for no Service)"),
         )
         .default("80")
@@ -181,7 +184,7 @@ impl Session<'_> {
             let j = s.spec.namespaces.iter().position(|n| &n.name == ns);
             format!("namespaces[{}].quota", j.unwrap_or(usize::MAX))
         };
-        let q = Q::new("--replicas", "Replicas")
+        let q = Q::new(Flag::Replicas, "Replicas")
             .default("2")
             .path(format!("apps[{i}].replicas"))
             .path(quota(self));
@@ -190,12 +193,12 @@ impl Session<'_> {
             Ok(())
         })?;
         let flags = [
-            "--cpu-request",
-            "--cpu-limit",
-            "--memory-request",
-            "--memory-limit",
+            Flag::CpuRequest,
+            Flag::CpuLimit,
+            Flag::MemoryRequest,
+            Flag::MemoryLimit,
         ];
-        let given = flags.iter().any(|f| self.preset(f).is_some());
+        let given = flags.iter().any(|f| self.preset(*f).is_some());
         if !given
             && !self.confirm(
                 "Change the resources (default requests 100m CPU, 128Mi; limits 500m CPU, 256Mi)?",
@@ -239,7 +242,7 @@ impl Session<'_> {
     fn probes(&mut self, i: usize) -> Result<(), WizardError> {
         let first = self.spec.apps[i].ports.first().map(|p| p.name.clone());
         let q = Q::new(
-            "--probe",
+            Flag::Probe,
             "Liveness check (is the process alive?): `tcp` (connect to the first port), `http:/path`, `exec:command args` or `none`",
         )
         .default(if first.is_some() { "tcp" } else { "none" })
@@ -261,7 +264,7 @@ impl Session<'_> {
             return Ok(());
         }
         let q = Q::new(
-            "--readiness-probe",
+            Flag::ReadinessProbe,
             "Readiness check (can it serve?), different from the liveness check: `tcp`, `http:/path` or `exec:command args`",
         )
         .default(if first.is_some() { "tcp" } else { "none" })
@@ -280,7 +283,7 @@ impl Session<'_> {
 
     fn env_and_secrets(&mut self, i: usize) -> Result<(), WizardError> {
         let q = Q::new(
-            "--env",
+            Flag::Env,
             "Environment variables (NAME=value, comma-separated)",
         )
         .default("")
@@ -293,7 +296,7 @@ impl Session<'_> {
             Ok(())
         })?;
         let q = Q::new(
-            "--secret-file",
+            Flag::SecretFile,
             "Secrets mounted as read-only files (secret:/mount/path, comma-separated)",
         )
         .default("")

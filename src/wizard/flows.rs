@@ -5,12 +5,12 @@ use crate::k8s::image::parse_image;
 use crate::resolve::{INGRESS, KUBE_APISERVER};
 use crate::spec::{CiPipeline, Flow, FlowTarget, SupplyChain};
 
-use super::{Q, Session, WizardError, parse};
+use super::{Flag, Q, Session, WizardError, parse};
 
 impl Session<'_> {
     /// `--flow` entries, or interactively an "add another?" loop.
     pub fn flows(&mut self) -> Result<(), WizardError> {
-        if let Some(items) = self.preset("--flow").cloned() {
+        if let Some(items) = self.preset(Flag::Flow).cloned() {
             for item in items {
                 self.flow_from_flag(&item)?;
             }
@@ -29,7 +29,7 @@ impl Session<'_> {
 
     fn flow_from_flag(&mut self, item: &str) -> Result<(), WizardError> {
         let invalid = |reasons: Vec<String>| WizardError::Invalid {
-            flag: "--flow".into(),
+            flag: Flag::Flow,
             reasons: reasons
                 .into_iter()
                 .map(|r| format!("`{item}`: {r}"))
@@ -56,7 +56,7 @@ impl Session<'_> {
             return;
         };
         let from = self
-            .preset("--ingress-from")
+            .preset(Flag::IngressFrom)
             .and_then(|v| v.first().cloned())
             .unwrap_or_else(|| "ingress-nginx".into());
         if let Some(n) = spec.namespaces.iter_mut().find(|n| n.name == ns)
@@ -125,7 +125,7 @@ impl Session<'_> {
         if let Some(ns) = self.ingress_target_namespace(&self.spec, k) {
             self.ingress_namespace(&ns)?;
         }
-        let q = Q::new("(flow ports)", "Port(s) (comma-separated)")
+        let q = Q::asked("Port(s) (comma-separated)")
             .default(default_port)
             .path(format!("flows[{k}]"));
         self.ask_list(q, move |s, items| {
@@ -165,7 +165,7 @@ impl Session<'_> {
         if self.spec.namespaces[j].ingress_from.is_some() {
             return Ok(());
         }
-        let q = Q::new("--ingress-from", "Namespace of the ingress controller")
+        let q = Q::new(Flag::IngressFrom, "Namespace of the ingress controller")
             .default("ingress-nginx")
             .path(format!("namespaces[{j}].ingressFrom"));
         self.ask(q, move |s, a| {
@@ -187,7 +187,7 @@ impl Session<'_> {
             ),
         ];
         let flag = self
-            .preset("--ci-pipeline")
+            .preset(Flag::CiPipeline)
             .and_then(|v| v.first().cloned());
         let pick = match flag {
             Some(f) => {
@@ -195,7 +195,7 @@ impl Session<'_> {
                     .iter()
                     .position(|c| c.0 == f)
                     .ok_or_else(|| WizardError::Invalid {
-                        flag: "--ci-pipeline".into(),
+                        flag: Flag::CiPipeline,
                         reasons: vec![format!("`{f}` is not `github`, `gitlab` or `none`")],
                     })?
             }
@@ -236,7 +236,7 @@ impl Session<'_> {
         let q = Q {
             paths,
             ..Q::new(
-                "--registry",
+                Flag::Registry,
                 "Trusted registries (comma-separated; images from anywhere else are refused)",
             )
             .default(default)
@@ -245,7 +245,7 @@ impl Session<'_> {
             s.registries = items.to_vec();
             Ok(())
         })?;
-        if !registries.is_empty() && !self.opts.preset.contains_key("--no-admission-policy") {
+        if !registries.is_empty() && !self.opts.preset.has(Flag::NoAdmissionPolicy) {
             let on = self.confirm(
                 "Refuse other images at admission (a ValidatingAdmissionPolicy)?",
                 true,
@@ -256,7 +256,7 @@ impl Session<'_> {
                     ci_pipeline: None,
                 });
             }
-        } else if self.opts.preset.contains_key("--no-admission-policy") {
+        } else if self.opts.preset.has(Flag::NoAdmissionPolicy) {
             self.spec.supply_chain = Some(SupplyChain {
                 admission_policy: Some(false),
                 ci_pipeline: None,
@@ -265,7 +265,7 @@ impl Session<'_> {
         if !registries.is_empty() {
             self.ci_pipeline()?;
         }
-        let audit = !self.opts.preset.contains_key("--no-audit")
+        let audit = !self.opts.preset.has(Flag::NoAudit)
             && self.confirm(
                 "Record exec, attach and Secret access in the API server's audit log (cluster/audit-policy.yaml)?",
                 true,

@@ -3,21 +3,21 @@
 
 use crate::spec::{LogBackend, LogEndpoint, Logging};
 
-use super::{Q, Session, WizardError};
+use super::{Flag, Q, Session, WizardError};
 
 const BACKENDS: [&str; 3] = ["none", "elasticsearch", "loki"];
 
 impl Session<'_> {
     /// Ask whether (and where) to ship every container's log.
     pub fn logging(&mut self) -> Result<(), WizardError> {
-        let flag = self.preset("--logging").and_then(|v| v.first().cloned());
+        let flag = self.preset(Flag::Logging).and_then(|v| v.first().cloned());
         let choice = match flag {
             Some(f) => {
                 BACKENDS
                     .iter()
                     .position(|b| *b == f)
                     .ok_or_else(|| WizardError::Invalid {
-                        flag: "--logging".into(),
+                        flag: Flag::Logging,
                         reasons: vec![format!("`{f}` is not `none`, `elasticsearch` or `loki`")],
                     })?
             }
@@ -44,7 +44,7 @@ impl Session<'_> {
             "9200"
         };
         let q = Q::new(
-            "--log-endpoint",
+            Flag::LogEndpoint,
             "Log endpoint (host:port, e.g. logs.example.com:9200)",
         )
         .path("logging");
@@ -71,7 +71,7 @@ impl Session<'_> {
             Ok(())
         })?;
         let q = Q::new(
-            "--log-cidr",
+            Flag::LogCidr,
             "The endpoint's addresses as a CIDR, for the egress policy (empty: any address on its port)",
         )
         .default("")

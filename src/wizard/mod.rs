@@ -1,8 +1,11 @@
 //! `kubeward init`: questions (or flags) → a typed [`Spec`]. Every answer goes through
 //! `resolve`, the same checks as a spec file; an invalid answer is asked again with the
-//! reason, an invalid flag is an error naming the flag.
+//! reason, an invalid flag is an error naming the flag. Then [`commit`] confirms and
+//! writes the spec and has its bundle written.
 
 mod app;
+mod commit;
+mod flag;
 mod flows;
 mod logging;
 mod namespace;
@@ -11,8 +14,10 @@ pub mod prompt;
 mod summary;
 mod write;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
+pub use commit::{Host, Outcome, Target, commit};
+pub use flag::{Flag, Preset};
 pub use prompt::{Cancelled, Prompt, Scripted, Terminal};
 pub use summary::summary;
 pub use write::spec_text;
@@ -24,8 +29,8 @@ use crate::spec::{ArgMap, LoadedSpec, Spec};
 /// How the wizard runs.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// Answers given as flags, by flag name (`--image`); repeatable flags keep each value.
-    pub preset: BTreeMap<&'static str, Vec<String>>,
+    /// Answers given as flags; repeatable flags keep each value.
+    pub preset: Preset,
     /// Take the default of every question that no flag answers (no prompt).
     pub yes: bool,
 }
@@ -37,10 +42,10 @@ pub enum WizardError {
     Cancelled,
     /// A flag's value was refused; `reasons` are the messages (with their help).
     #[error("`{flag}`: {}", reasons.join("; "))]
-    Invalid { flag: String, reasons: Vec<String> },
+    Invalid { flag: Flag, reasons: Vec<String> },
     /// A question has no default and no flag answers it (only without prompts).
     #[error("missing `{0}`")]
-    Missing(&'static str),
+    Missing(Flag),
 }
 
 impl From<Cancelled> for WizardError {
@@ -50,21 +55,29 @@ impl From<Cancelled> for WizardError {
 }
 
 /// The flags whose questions have no default: scripted mode needs them.
-pub const REQUIRED: &[&str] = &["--app", "--image"];
+pub const REQUIRED: [Flag; 2] = [Flag::App, Flag::Image];
 
 /// One question: the flag that answers it, its text, its default, and the spec paths
-/// whose problems belong to it.
+/// whose problems belong to it. A question without a flag is only ever put to a person.
 pub(crate) struct Q {
-    pub flag: &'static str,
+    pub flag: Option<Flag>,
     pub text: String,
     pub default: Option<String>,
     pub paths: Vec<String>,
 }
 
 impl Q {
-    pub fn new(flag: &'static str, text: impl Into<String>) -> Self {
+    pub fn new(flag: Flag, text: impl Into<String>) -> Self {
         Q {
-            flag,
+            flag: Some(flag),
+            ..Q::asked(text)
+        }
+    }
+
+    /// A question that no flag answers (asked in a loop that only runs with prompts).
+    pub fn asked(text: impl Into<String>) -> Self {
+        Q {
+            flag: None,
             text: text.into(),
             default: None,
             paths: Vec::new(),
@@ -109,7 +122,7 @@ pub fn run(p: &mut dyn Prompt, opts: &Options, base: Option<Spec>) -> Result<Spe
         spec: base.unwrap_or_default(),
         shown: BTreeSet::new(),
     };
-    let choice = if !existing || s.opts.preset.contains_key("--app") {
+    let choice = if !existing || s.opts.preset.has(Flag::App) {
         0
     } else if s.interactive() && !s.answered_by_flags() {
         let items: Vec<String> = ADD.iter().map(|a| a.to_string()).collect();
@@ -126,13 +139,13 @@ pub fn run(p: &mut dyn Prompt, opts: &Options, base: Option<Spec>) -> Result<Spe
         _ => {}
     }
     s.access_from_flags()?;
-    if choice == 0 || choice == 3 || s.opts.preset.contains_key("--flow") {
+    if choice == 0 || choice == 3 || s.opts.preset.has(Flag::Flow) {
         s.flows()?;
     }
-    if !existing || s.opts.preset.contains_key("--registry") {
+    if !existing || s.opts.preset.has(Flag::Registry) {
         s.supply_chain()?;
     }
-    if !existing || s.opts.preset.contains_key("--logging") {
+    if !existing || s.opts.preset.has(Flag::Logging) {
         s.logging()?;
     }
     Ok(s.spec)
@@ -152,12 +165,12 @@ impl Session<'_> {
     }
 
     fn answered_by_flags(&self) -> bool {
-        ["--app", "--flow", "--access", "--registry"]
+        [Flag::App, Flag::Flow, Flag::Access, Flag::Registry]
             .iter()
-            .any(|f| self.opts.preset.contains_key(f))
+            .any(|f| self.opts.preset.has(*f))
     }
 
-    fn preset(&self, flag: &str) -> Option<&Vec<String>> {
+    fn preset(&self, flag: Flag) -> Option<&Vec<String>> {
         self.opts.preset.get(flag)
     }
 
@@ -168,24 +181,22 @@ impl Session<'_> {
         q: Q,
         apply: impl Fn(&mut Spec, &str) -> Result<(), String>,
     ) -> Result<String, WizardError> {
-        if let Some(values) = self.preset(q.flag).cloned() {
+        if let Some(flag) = q.flag
+            && let Some(values) = self.preset(flag).cloned()
+        {
             let answer = values.join(",");
             self.accept(&q, &answer, &apply)
-                .map_err(|reasons| WizardError::Invalid {
-                    flag: q.flag.to_string(),
-                    reasons,
-                })?;
+                .map_err(|reasons| WizardError::Invalid { flag, reasons })?;
             return Ok(answer);
         }
-        if !self.interactive() {
+        if let Some(flag) = q.flag
+            && !self.interactive()
+        {
             let Some(answer) = q.default.clone() else {
-                return Err(WizardError::Missing(q.flag));
+                return Err(WizardError::Missing(flag));
             };
             self.accept(&q, &answer, &apply)
-                .map_err(|reasons| WizardError::Invalid {
-                    flag: q.flag.to_string(),
-                    reasons,
-                })?;
+                .map_err(|reasons| WizardError::Invalid { flag, reasons })?;
             return Ok(answer);
         }
         loop {
@@ -208,7 +219,9 @@ impl Session<'_> {
         q: Q,
         apply: impl Fn(&mut Spec, &[String]) -> Result<(), String>,
     ) -> Result<Vec<String>, WizardError> {
-        if let Some(values) = self.preset(q.flag).cloned() {
+        if let Some(flag) = q.flag
+            && let Some(values) = self.preset(flag).cloned()
+        {
             let mut candidate = self.spec.clone();
             let result = apply(&mut candidate, &values)
                 .map_err(|e| vec![e])
@@ -218,10 +231,7 @@ impl Session<'_> {
                     self.spec = spec;
                     Ok(values)
                 }
-                Err(reasons) => Err(WizardError::Invalid {
-                    flag: q.flag.to_string(),
-                    reasons,
-                }),
+                Err(reasons) => Err(WizardError::Invalid { flag, reasons }),
             };
         }
         let answer = self.ask(q, |spec, text| apply(spec, &split_list(text)))?;

@@ -5,7 +5,7 @@ use crate::spec::{
     Access, AccessRole, CpuMemory, Namespace, Quantity, Quota, Subject, SubjectKind,
 };
 
-use super::{Q, Session, WizardError, parse};
+use super::{Flag, Q, Session, WizardError, parse};
 
 const KINDS: [(&str, SubjectKind); 3] = [
     ("a user", SubjectKind::User),
@@ -34,7 +34,7 @@ impl Session<'_> {
     /// Ask for a namespace of its own (not for an app) and its details.
     pub fn new_namespace(&mut self, name: Option<&str>) -> Result<usize, WizardError> {
         let j = self.spec.namespaces.len();
-        let q = Q::new("--namespace", "Namespace name").path(format!("namespaces[{j}].name"));
+        let q = Q::new(Flag::Namespace, "Namespace name").path(format!("namespaces[{j}].name"));
         let q = match name {
             Some(n) => q.default(n),
             None => q,
@@ -55,9 +55,12 @@ impl Session<'_> {
     pub fn namespace_details(&mut self, j: usize) -> Result<(), WizardError> {
         let name = self.spec.namespaces[j].name.clone();
         self.section(&format!("Namespace `{name}`"));
-        let q = Q::new("--team", "Team (a label on the namespace; empty for none)")
-            .default("")
-            .path(format!("namespaces[{j}].team"));
+        let q = Q::new(
+            Flag::Team,
+            "Team (a label on the namespace; empty for none)",
+        )
+        .default("")
+        .path(format!("namespaces[{j}].team"));
         self.ask(q, move |s, a| {
             s.namespaces[j].team = (!a.is_empty()).then(|| a.to_string());
             Ok(())
@@ -70,8 +73,8 @@ impl Session<'_> {
     }
 
     fn quota(&mut self, j: usize) -> Result<(), WizardError> {
-        let flags = ["--quota-pods", "--quota-cpu", "--quota-memory"];
-        let given = flags.iter().any(|f| self.preset(f).is_some());
+        let flags = [Flag::QuotaPods, Flag::QuotaCpu, Flag::QuotaMemory];
+        let given = flags.iter().any(|f| self.preset(*f).is_some());
         if !given
             && !self.confirm(
                 "Change the namespace quota (default 10 pods; requests 2 CPU, 4Gi; limits 4 CPU, 8Gi)?",
@@ -81,7 +84,7 @@ impl Session<'_> {
             return Ok(());
         }
         let path = format!("namespaces[{j}].quota");
-        let q = Q::new("--quota-pods", "Pods at most")
+        let q = Q::new(Flag::QuotaPods, "Pods at most")
             .default("10")
             .path(&path);
         self.ask(q, move |s, a| {
@@ -162,17 +165,13 @@ impl Session<'_> {
             exec: false,
         });
         let at = format!("namespaces[{j}].access[{k}]");
-        let q = Q::new(
-            "(access name)",
-            "Name (as your identity provider spells it)",
-        )
-        .path(format!("{at}.subject"));
+        let q =
+            Q::asked("Name (as your identity provider spells it)").path(format!("{at}.subject"));
         self.ask(q, move |s, a| {
             s.namespaces[j].access[k].subject.name = a.to_string();
             Ok(())
         })?;
-        let q = Q::new(
-            "(access resources)",
+        let q = Q::asked(
             "Only these resources (comma-separated, e.g. `pods`; empty for the whole role)",
         )
         .default("")
@@ -191,11 +190,11 @@ impl Session<'_> {
 
     /// `--access NS:KIND:NAME:ROLE[:exec]` entries, each checked.
     pub fn access_from_flags(&mut self) -> Result<(), WizardError> {
-        let Some(items) = self.preset("--access").cloned() else {
+        let Some(items) = self.preset(Flag::Access).cloned() else {
             return Ok(());
         };
         let invalid = |reasons| WizardError::Invalid {
-            flag: "--access".into(),
+            flag: Flag::Access,
             reasons,
         };
         for item in items {

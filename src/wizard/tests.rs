@@ -124,10 +124,10 @@ fn an_invalid_answer_is_asked_again_with_the_resolve_reason() {
     );
 }
 
-fn flags(pairs: &[(&'static str, &str)]) -> Options {
-    let mut preset: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
+fn flags(pairs: &[(Flag, &str)]) -> Options {
+    let mut preset = Preset::default();
     for (k, v) in pairs {
-        preset.entry(k).or_default().push(v.to_string());
+        preset.push(*k, *v);
     }
     Options { preset, yes: true }
 }
@@ -135,12 +135,12 @@ fn flags(pairs: &[(&'static str, &str)]) -> Options {
 #[test]
 fn flags_alone_make_a_spec_with_defaults_for_the_rest() {
     let opts = flags(&[
-        ("--app", "web"),
-        ("--image", &format!("r.example.com/web:1@{DIGEST}")),
-        ("--namespace", "shop"),
-        ("--port", "8080"),
-        ("--flow", "ingress:web:80"),
-        ("--access", "shop:group:oidc:devs:write:exec"),
+        (Flag::App, "web"),
+        (Flag::Image, &format!("r.example.com/web:1@{DIGEST}")),
+        (Flag::Namespace, "shop"),
+        (Flag::Port, "8080"),
+        (Flag::Flow, "ingress:web:80"),
+        (Flag::Access, "shop:group:oidc:devs:write:exec"),
     ]);
     let mut p = Scripted::new(Vec::<String>::new());
     let spec = run(&mut p, &opts, None).unwrap();
@@ -164,53 +164,53 @@ fn flags_alone_make_a_spec_with_defaults_for_the_rest() {
 #[test]
 fn a_bad_flag_is_an_error_that_names_it() {
     let opts = flags(&[
-        ("--app", "web"),
-        ("--image", "UPPER//x::-bad"),
-        ("--namespace", "shop"),
+        (Flag::App, "web"),
+        (Flag::Image, "UPPER//x::-bad"),
+        (Flag::Namespace, "shop"),
     ]);
     let err = run(&mut Scripted::default(), &opts, None).unwrap_err();
     let WizardError::Invalid { flag, reasons } = err else {
         panic!("{err:?}");
     };
-    assert_eq!(flag, "--image");
+    assert_eq!(flag, Flag::Image);
     assert!(
         reasons[0].contains("is not an image reference"),
         "{reasons:?}"
     );
     let opts = flags(&[
-        ("--app", "web"),
-        ("--image", &format!("r.io/web:1@{DIGEST}")),
-        ("--namespace", "shop"),
-        ("--flow", "web:nowhere:80"),
+        (Flag::App, "web"),
+        (Flag::Image, &format!("r.io/web:1@{DIGEST}")),
+        (Flag::Namespace, "shop"),
+        (Flag::Flow, "web:nowhere:80"),
     ]);
     let err = run(&mut Scripted::default(), &opts, None).unwrap_err();
     assert!(
-        matches!(&err, WizardError::Invalid { flag, reasons } if flag == "--flow" && reasons[0].contains("no app `nowhere`")),
+        matches!(&err, WizardError::Invalid { flag, reasons } if *flag == Flag::Flow && reasons[0].contains("no app `nowhere`")),
         "{err:?}"
     );
 }
 
 #[test]
 fn without_prompts_a_question_without_default_needs_its_flag() {
-    let opts = flags(&[("--app", "web")]);
+    let opts = flags(&[(Flag::App, "web")]);
     let err = run(&mut Scripted::default(), &opts, None).unwrap_err();
-    assert_eq!(err, WizardError::Missing("--image"));
+    assert_eq!(err, WizardError::Missing(Flag::Image));
 }
 
 #[test]
 fn an_existing_spec_gets_a_second_app_and_a_flow_between_them() {
     let first = flags(&[
-        ("--app", "web"),
-        ("--image", &format!("r.io/web:1@{DIGEST}")),
-        ("--namespace", "shop"),
+        (Flag::App, "web"),
+        (Flag::Image, &format!("r.io/web:1@{DIGEST}")),
+        (Flag::Namespace, "shop"),
     ]);
     let spec = run(&mut Scripted::default(), &first, None).unwrap();
     let second = flags(&[
-        ("--app", "api"),
-        ("--image", &format!("r.io/api:1@{DIGEST}")),
-        ("--namespace", "shop"),
-        ("--port", "http:9000"),
-        ("--flow", "web:api:80"),
+        (Flag::App, "api"),
+        (Flag::Image, &format!("r.io/api:1@{DIGEST}")),
+        (Flag::Namespace, "shop"),
+        (Flag::Port, "http:9000"),
+        (Flag::Flow, "web:api:80"),
     ]);
     let spec = run(&mut Scripted::default(), &second, Some(spec)).unwrap();
     assert_eq!(
@@ -230,9 +230,9 @@ fn an_existing_spec_gets_a_second_app_and_a_flow_between_them() {
 #[test]
 fn interactively_an_existing_spec_offers_what_to_add() {
     let first = flags(&[
-        ("--app", "web"),
-        ("--image", &format!("r.io/web:1@{DIGEST}")),
-        ("--namespace", "shop"),
+        (Flag::App, "web"),
+        (Flag::Image, &format!("r.io/web:1@{DIGEST}")),
+        (Flag::Namespace, "shop"),
     ]);
     let spec = run(&mut Scripted::default(), &first, None).unwrap();
     let answers = [
@@ -259,19 +259,19 @@ fn interactively_an_existing_spec_offers_what_to_add() {
 #[test]
 fn choice_flags_refuse_unknown_values_and_name_the_flag() {
     let base = [
-        ("--app", "web"),
+        (Flag::App, "web"),
         (
-            "--image",
+            Flag::Image,
             "r.io/web:1@sha256:2f6c7a0d3c5e1b8f9a4d6e0c1b2a3f4e5d6c7b8a9f0e1d2c3b4a5f6e7d8c9b0a",
         ),
-        ("--namespace", "shop"),
+        (Flag::Namespace, "shop"),
     ];
-    for (flag, value) in [("--logging", "splunk"), ("--ci-pipeline", "jenkins")] {
+    for (flag, value) in [(Flag::Logging, "splunk"), (Flag::CiPipeline, "jenkins")] {
         let mut pairs = base.to_vec();
         pairs.push((flag, value));
         let err = run(&mut Scripted::default(), &flags(&pairs), None).unwrap_err();
         assert!(
-            matches!(&err, WizardError::Invalid { flag: f, reasons } if f == flag && reasons[0].contains(value)),
+            matches!(&err, WizardError::Invalid { flag: f, reasons } if *f == flag && reasons[0].contains(value)),
             "{err:?}"
         );
     }

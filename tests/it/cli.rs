@@ -263,3 +263,30 @@ fn usage_errors_exit_2() {
     kubeward().args(["render", "--bogus"]).assert().code(2);
     kubeward().assert().code(2);
 }
+
+#[test]
+fn render_onboard_and_init_share_the_default_output_directory() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("kubeward.yaml"), app_spec("")).unwrap();
+    kubeward()
+        .current_dir(t.path())
+        .arg("render")
+        .assert()
+        .success();
+    assert!(t.path().join("manifests/kustomization.yaml").is_file());
+    let t = tempfile::tempdir().unwrap();
+    kubeward()
+        .current_dir(t.path())
+        .args(["onboard", "team-a"])
+        .assert()
+        .success();
+    assert!(t.path().join("manifests/team-a").is_dir());
+    let t = tempfile::tempdir().unwrap();
+    kubeward()
+        .current_dir(t.path())
+        .args(["init", "--yes", "--app", "web", "--image"])
+        .arg(format!("registry.example.com/web:1@{DIGEST}"))
+        .assert()
+        .success();
+    assert!(t.path().join("manifests/kustomization.yaml").is_file());
+}
