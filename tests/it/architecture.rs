@@ -214,3 +214,22 @@ fn every_view_names_an_embedded_template_that_emits_its_kind() {
         );
     }
 }
+
+#[test]
+fn the_module_map_names_every_top_level_module() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let map = std::fs::read_to_string(root.join("docs/architecture.md")).unwrap();
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    let tops: BTreeSet<String> = files
+        .iter()
+        .filter_map(|f| top_module(&root.join("src"), f))
+        .collect();
+    assert!(tops.contains("validate") && tops.contains("cli"), "{tops:?}");
+    for top in &tops {
+        assert!(
+            map.contains(&format!("| `{top}`")),
+            "docs/architecture.md has no row for the top-level module `{top}`"
+        );
+    }
+}

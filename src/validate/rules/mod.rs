@@ -19,9 +19,6 @@ pub(crate) mod psa;
 mod pss;
 mod quota;
 mod rbac;
-mod rbac_admin;
-mod rbac_bindings;
-mod rbac_write;
 mod refs;
 mod registry;
 mod scheduling;
@@ -246,26 +243,26 @@ pub static RULES: &[&dyn Rule] = &[
     &service::IngressNoSnippets,
     &ingress::IngressNginxAnnotationInjection,
     // RBAC: roles.
-    &rbac::RbacNoWildcards,
-    &rbac::RbacNoSecretRead,
-    &rbac::RbacNoExecAttachProxy,
-    &rbac::RbacNoCreateWorkloads,
-    &rbac::RbacNoPvOrTokenCreate,
-    &rbac_write::RbacNoWorkloadWrite,
-    &rbac_write::RbacNoSecretWrite,
-    &rbac_write::RbacNoTrafficWrite,
-    &rbac_write::RbacNoConfigmapWrite,
-    &rbac_write::RbacNoLogDelete,
-    &rbac_admin::RbacNoEscalateBindImpersonate,
-    &rbac_admin::RbacNoWebhookConfigWrite,
-    &rbac_admin::RbacNoCsrApproval,
-    &rbac_admin::RbacNoServicesStatusWrite,
+    &rbac::roles::RbacNoWildcards,
+    &rbac::roles::RbacNoSecretRead,
+    &rbac::roles::RbacNoExecAttachProxy,
+    &rbac::roles::RbacNoCreateWorkloads,
+    &rbac::roles::RbacNoPvOrTokenCreate,
+    &rbac::write::RbacNoWorkloadWrite,
+    &rbac::write::RbacNoSecretWrite,
+    &rbac::write::RbacNoTrafficWrite,
+    &rbac::write::RbacNoConfigmapWrite,
+    &rbac::write::RbacNoLogDelete,
+    &rbac::admin::RbacNoEscalateBindImpersonate,
+    &rbac::admin::RbacNoWebhookConfigWrite,
+    &rbac::admin::RbacNoCsrApproval,
+    &rbac::admin::RbacNoServicesStatusWrite,
     // RBAC: bindings.
-    &rbac_bindings::RbacNoClusterAdmin,
-    &rbac_bindings::RbacNoAnonymousOrMasters,
-    &rbac_bindings::NoDefaultSaBindings,
-    &rbac_bindings::RbacNoBroadBuiltinRoles,
-    &rbac_bindings::RbacNoAuthenticatedGroup,
+    &rbac::bindings::RbacNoClusterAdmin,
+    &rbac::bindings::RbacNoAnonymousOrMasters,
+    &rbac::bindings::NoDefaultSaBindings,
+    &rbac::bindings::RbacNoBroadBuiltinRoles,
+    &rbac::bindings::RbacNoAuthenticatedGroup,
     // Admission policies.
     &admission::AdmissionBindingDenies,
     &admission::AdmissionPolicyFailsClosed,

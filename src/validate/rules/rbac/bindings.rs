@@ -3,9 +3,9 @@
 
 use serde_yaml::Value;
 
-use super::scope::Scope;
-use super::select::{items, ns, strings};
-use super::{Hit, rule};
+use super::super::scope::Scope;
+use super::super::select::{items, ns, strings};
+use super::super::{Hit, rule};
 use crate::k8s::rbac::BROAD_BUILTIN_ROLES;
 use crate::validate::Document;
 

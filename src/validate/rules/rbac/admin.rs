@@ -1,9 +1,9 @@
 //! RBAC rules about powers over the cluster's own controls: escalate, bind, impersonate,
 //! admission webhooks, certificate approval and Service status.
 
-use super::rbac::{Grant, ROLES, check_grants, granted};
-use super::select::items;
-use super::{Hit, rule};
+use super::super::select::items;
+use super::super::{Hit, rule};
+use super::{Grant, ROLES, check_grants, granted};
 
 const RBAC: &[&str] = &["rbac.authorization.k8s.io"];
 

@@ -2,8 +2,8 @@
 //! logs. `rbac-no-create-workloads` and `rbac-no-secret-read` cover creating pods and
 //! reading Secrets; these cover the writes that grant as much.
 
-use super::rbac::{Grant, ROLES, check_grants};
-use super::rule;
+use super::super::rule;
+use super::{Grant, ROLES, check_grants};
 use crate::k8s::rbac::{TRAFFIC_RESOURCES, WORKLOAD_RESOURCES};
 
 /// One grant per API group of `set`, for `verbs`.
