@@ -225,7 +225,10 @@ fn the_module_map_names_every_top_level_module() {
         .iter()
         .filter_map(|f| top_module(&root.join("src"), f))
         .collect();
-    assert!(tops.contains("validate") && tops.contains("cli"), "{tops:?}");
+    assert!(
+        tops.contains("validate") && tops.contains("cli"),
+        "{tops:?}"
+    );
     for top in &tops {
         assert!(
             map.contains(&format!("| `{top}`")),
