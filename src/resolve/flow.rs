@@ -71,16 +71,46 @@ pub struct Context<'a> {
 
 /// Resolve every flow; flows with errors are left out (their errors are in `out`).
 pub fn resolve_all(s: &LoadedSpec, cx: &Context, out: &mut Vec<Diagnostic>) -> Vec<Flow> {
-    s.spec
-        .flows
-        .iter()
-        .enumerate()
-        .filter_map(|(i, flow)| {
-            let before = out.len();
-            let resolved = resolve_one(s, cx, i, flow, out);
-            resolved.filter(|_| !out[before..].iter().any(Diagnostic::is_error))
-        })
-        .collect()
+    let mut flows: Vec<Flow> = Vec::new();
+    for (i, flow) in s.spec.flows.iter().enumerate() {
+        let before = out.len();
+        let resolved = resolve_one(s, cx, i, flow, out);
+        let Some(f) = resolved.filter(|_| !out[before..].iter().any(Diagnostic::is_error)) else {
+            continue;
+        };
+        match flows.iter().find(|g| opens_the_same(g, &f)) {
+            Some(first) => out.push(repeated(s, i, first.index)),
+            None => flows.push(f),
+        }
+    }
+    flows
+}
+
+/// Whether two flows open the same connections: source, destination, protocol and ports.
+fn opens_the_same(a: &Flow, b: &Flow) -> bool {
+    (&a.from, &a.to, a.protocol, &a.ports) == (&b.from, &b.to, b.protocol, &b.ports)
+}
+
+/// Flow `i` repeats flow `first`: an error at the repeat, naming the first.
+fn repeated(s: &LoadedSpec, i: usize, first: usize) -> Diagnostic {
+    let f = &s.spec.flows[first];
+    s.error_at(
+        &format!("flows[{i}]"),
+        format!(
+            "this flow repeats flows[{first}] (from `{}` to {}, the same ports)",
+            f.from,
+            target_text(&f.to)
+        ),
+    )
+    .with_help("remove one of the two; a flow is declared once")
+}
+
+/// A flow's target as the spec names it, for messages.
+fn target_text(to: &FlowTarget) -> String {
+    match to {
+        FlowTarget::Name(n) => format!("`{n}`"),
+        FlowTarget::Cidr(c) => format!("`{}`", c.cidr),
+    }
 }
 
 fn resolve_one(

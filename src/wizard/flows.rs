@@ -20,7 +20,8 @@ impl Session<'_> {
             return Ok(());
         }
         let mut question = "Allow a traffic flow? (everything else is denied; DNS always works)";
-        while self.p.confirm(question, true)? {
+        // A loop ends on Enter: "no more" is the default.
+        while self.p.confirm(question, false)? {
             self.one_flow()?;
             question = "Allow another flow?";
         }

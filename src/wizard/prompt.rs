@@ -60,9 +60,12 @@ impl Prompt for Terminal {
     }
 
     fn confirm(&mut self, question: &str, default: bool) -> Result<bool, Cancelled> {
+        // A yes/no answer needs Enter, like every other answer: a `y` typed ahead
+        // never answers the next question.
         Confirm::with_theme(&self.theme)
             .with_prompt(question)
             .default(default)
+            .wait_for_newline(true)
             .interact_on(&self.term)
             .map_err(|_| Cancelled)
     }

@@ -582,3 +582,15 @@ fn a_flow_names_its_ports_once() {
     ));
     assert!(parse_resolved("test.yaml", &ok).is_ok());
 }
+
+#[test]
+fn a_flow_that_repeats_another_is_refused_naming_the_first() {
+    let text = app_spec(
+        "flows:\n  - { from: web, to: kube-apiserver, port: 443 }\n  - { from: shop/web, to: kube-apiserver, port: 443 }\n",
+    );
+    expect_one(&text, "{ from: shop/web", 0, "repeats flows[0]");
+    let other_port = app_spec(
+        "flows:\n  - { from: web, to: kube-apiserver, port: 443 }\n  - { from: web, to: kube-apiserver, port: 6443 }\n",
+    );
+    assert!(parse_resolved("test.yaml", &other_port).is_ok());
+}

@@ -25,11 +25,11 @@ fn answer(p: &mut expectrl::session::OsSession, question: &str, text: &str) {
     p.send_line(text).unwrap();
 }
 
-/// Answer a yes/no question (one key, no Enter).
+/// Answer a yes/no question: a key, then Enter (`""`: Enter alone takes the default).
 fn key(p: &mut expectrl::session::OsSession, question: &str, k: &str) {
     p.expect(question)
         .unwrap_or_else(|e| panic!("no `{question}`: {e}"));
-    p.send(k).unwrap();
+    p.send_line(k).unwrap();
 }
 
 fn exit_code(p: &mut expectrl::session::OsSession) -> i32 {
@@ -127,6 +127,101 @@ fn ctrl_c_writes_nothing_and_exits_130() {
     p.expect("Namespace (").unwrap();
     p.send(ControlCode::EndOfText).unwrap();
     assert_eq!(exit_code(&mut p), 130);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// Answer every question of a one-app session up to the final "write and render?" one,
+/// with one flow from the ingress controller and Enter (the default) where possible.
+fn to_the_last_question(p: &mut expectrl::session::OsSession) {
+    answer(p, "App name", "web");
+    answer(p, "Namespace (", "shop");
+    answer(
+        p,
+        "Image",
+        &format!("registry.example.com/shop/web:1.4.2@{DIGEST}"),
+    );
+    for q in ["Container ports", "Service port", "Replicas"] {
+        answer(p, q, "");
+    }
+    key(p, "Change the resources", "");
+    for q in ["Writable directories", "Liveness check"] {
+        answer(p, q, "");
+    }
+    for q in ["Environment variables", "Secrets mounted", "Team"] {
+        answer(p, q, "");
+    }
+    key(p, "Change the namespace quota", "");
+    key(p, "Give a person", "");
+    key(p, "Allow a traffic flow", "y");
+    for q in [
+        "From",
+        "To",
+        "Namespace of the ingress controller",
+        "Port(s)",
+    ] {
+        answer(p, q, "");
+    }
+    key(p, "Allow another flow", ""); // Enter: no more flows
+    answer(p, "Trusted registries", "");
+    key(p, "Refuse other images", "");
+    answer(p, "Pipeline that builds", "");
+    key(p, "Record exec", "");
+    answer(p, "Ship every container's log to", "");
+    p.expect("render the bundle into manifests?").unwrap();
+}
+
+#[test]
+fn ctrl_c_at_the_last_question_writes_nothing_and_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_init(dir.path());
+    to_the_last_question(&mut p);
+    p.send(ControlCode::EndOfText).unwrap();
+    assert_eq!(exit_code(&mut p), 130);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn ctrl_d_at_the_last_question_is_no_yes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_init(dir.path());
+    to_the_last_question(&mut p);
+    p.send(ControlCode::EndOfTransmission).unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    p.send(ControlCode::EndOfText).unwrap();
+    assert_eq!(exit_code(&mut p), 130);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn enter_at_the_last_question_writes_one_flow_and_a_typed_ahead_key_answers_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = spawn_init(dir.path());
+    to_the_last_question(&mut p);
+    // `y` alone (no Enter) does not answer; Enter after it does.
+    p.send("y").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    p.send_line("").unwrap();
+    p.expect("wrote kubeward.yaml").unwrap();
+    assert_eq!(exit_code(&mut p), 0);
+    let spec = std::fs::read_to_string(dir.path().join("kubeward.yaml")).unwrap();
+    assert_eq!(spec.matches("from: ingress").count(), 1, "{spec}");
+}
+
+#[test]
+fn the_same_flow_twice_by_flags_is_refused_naming_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = format!("registry.example.com/shop/web:1.4.2@{DIGEST}");
+    kubeward()
+        .current_dir(dir.path())
+        .args(["init", "--yes", "--app", "web", "--image", &image])
+        .args(["--namespace", "shop", "--port", "8080"])
+        .args(["--flow", "ingress:web:80", "--flow", "ingress:shop/web:80"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("`--flow`"))
+        .stderr(predicates::str::contains("repeats flows[0]"));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
