@@ -114,6 +114,26 @@ pub fn parse_milli(s: &str) -> Result<u128, String> {
     Ok(total / scale)
 }
 
+/// Why `s` is no CPU quantity, if it is not. CPU is counted in cores (`2`, `0.5`, `1e3`)
+/// or millicores (`500m`); any other suffix (`100Mi`, `2k`) is a unit mistake that the
+/// API server accepts and reads as millions of cores. `None` for anything else, a
+/// malformed quantity included ([`parse_milli`] says what is wrong with that).
+pub fn cpu_unit_problem(s: &str) -> Option<String> {
+    let s = s.trim();
+    parse_milli(s).ok()?;
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '+'))
+        .unwrap_or(s.len());
+    let (num, suffix) = s.split_at(split);
+    let exponent = suffix.starts_with(['e', 'E']);
+    if suffix.is_empty() || suffix == "m" || exponent {
+        return None;
+    }
+    Some(format!(
+        "`{s}` is not a CPU quantity: CPU is counted in cores (`2`, `0.5`) or millicores (`500m`), and `{suffix}` is not a CPU unit; did you mean `{num}m`?"
+    ))
+}
+
 /// Format a milli-quantity for a message: cpu as cores or `m`, memory with a binary suffix.
 pub fn format_milli(milli: u128, cpu: bool) -> String {
     if cpu {
@@ -136,6 +156,27 @@ pub fn format_milli(milli: u128, cpu: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cpu_takes_cores_or_millicores_only() {
+        for ok in ["2", "0.5", "500m", "1e3", "+1", " 250m "] {
+            assert_eq!(cpu_unit_problem(ok), None, "{ok}");
+        }
+        for bad in ["100Mi", "2k", "1Gi", "3M"] {
+            let why = cpu_unit_problem(bad).unwrap_or_else(|| panic!("{bad} accepted"));
+            assert!(why.contains("not a CPU quantity"), "{why}");
+        }
+        assert!(
+            cpu_unit_problem("100Mi")
+                .unwrap()
+                .contains("did you mean `100m`?")
+        );
+        assert_eq!(
+            cpu_unit_problem("abc"),
+            None,
+            "a malformed quantity has its own error"
+        );
+    }
 
     #[test]
     fn parses_common_forms() {

@@ -4,6 +4,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::diag::Diagnostic;
 use crate::k8s::names::{dns_label_help, is_dns_label, is_label_value};
+use crate::k8s::quantity::cpu_unit_problem;
 use crate::k8s::{PodSecurity, Quantity};
 use crate::spec::{self, LoadedSpec};
 
@@ -118,6 +119,7 @@ fn quota(s: &LoadedSpec, i: usize, q: Option<&spec::Quota>, out: &mut Vec<Diagno
             cpu: quantity(
                 s,
                 &format!("{path}.cpu"),
+                "cpu",
                 set.and_then(|c| c.cpu.as_ref()),
                 out,
             )
@@ -125,6 +127,7 @@ fn quota(s: &LoadedSpec, i: usize, q: Option<&spec::Quota>, out: &mut Vec<Diagno
             memory: quantity(
                 s,
                 &format!("{path}.memory"),
+                "memory",
                 set.and_then(|c| c.memory.as_ref()),
                 out,
             )
@@ -177,7 +180,7 @@ fn defaults(
     let max = d.and_then(|d| d.max.as_ref());
     let max_path = at("max");
     let field = |name: &str, q: Option<&spec::Quantity>, out: &mut Vec<Diagnostic>| {
-        quantity(s, &format!("{max_path}.{name}"), q, out)
+        quantity(s, &format!("{max_path}.{name}"), name, q, out)
     };
     let defaults = ContainerDefaults {
         max_cpu: field("cpu", max.and_then(|m| m.cpu.as_ref()), out)
@@ -242,14 +245,22 @@ pub(super) fn builtin(name: &str) -> Namespace {
     }
 }
 
-/// A quantity given at `path`, parsed; an invalid one is reported and gives `None`.
+/// A quantity of resource `name` (`cpu`, `memory`…) given at `path`, parsed; an invalid
+/// one (for cpu: one not in cores or millicores) is reported and gives `None`.
 pub(super) fn quantity(
     s: &LoadedSpec,
     path: &str,
+    name: &str,
     q: Option<&spec::Quantity>,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Quantity> {
     let q = q?;
+    if let Some(why) = (name == "cpu").then(|| cpu_unit_problem(&q.0)).flatten() {
+        out.push(s.error_at(&path.replace(".[", "["), why).with_help(
+            "write cpu in millicores (`100m`) or cores (`2`, `0.5`); memory takes `Mi` and `Gi`",
+        ));
+        return None;
+    }
     match Quantity::parse(&q.0) {
         Ok(q) => Some(q),
         Err(e) => {
@@ -271,7 +282,8 @@ pub(super) fn resource_set_over(
     out: &mut Vec<Diagnostic>,
 ) -> ResourceSet {
     let mut field = |name: &str, q: Option<&spec::Quantity>, fallback: &Quantity| {
-        quantity(s, &format!("{path}.{name}"), q, out).unwrap_or_else(|| fallback.clone())
+        let resource = name.trim_matches(['[', ']', '"']);
+        quantity(s, &format!("{path}.{name}"), resource, q, out).unwrap_or_else(|| fallback.clone())
     };
     ResourceSet {
         cpu: field("cpu", given.and_then(|g| g.cpu.as_ref()), &base.cpu),

@@ -594,3 +594,16 @@ fn a_flow_that_repeats_another_is_refused_naming_the_first() {
     );
     assert!(parse_resolved("test.yaml", &other_port).is_ok());
 }
+
+#[test]
+fn a_cpu_quantity_in_a_memory_unit_is_refused_with_a_suggestion() {
+    let quota = app_spec("").replace(
+        "  - name: shop\n",
+        "  - name: shop\n    quota:\n      requests: { cpu: 100Mi }\n",
+    );
+    expect_one(&quota, "100Mi", 0, "did you mean `100m`?");
+    let app = app_spec("    resources:\n      limits: { cpu: 2Gi }\n");
+    expect_one(&app, "2Gi", 0, "is not a CPU quantity");
+    let fine = app_spec("    resources:\n      limits: { cpu: 500m, memory: 256Mi }\n");
+    assert!(parse_resolved("test.yaml", &fine).is_ok());
+}

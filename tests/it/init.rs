@@ -297,3 +297,20 @@ fn a_bad_flag_names_itself_and_writes_nothing() {
         ));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn a_cpu_flag_in_a_memory_unit_is_refused_naming_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = format!("registry.example.com/shop/web:1.4.2@{DIGEST}");
+    for flag in ["--cpu-request", "--quota-cpu"] {
+        kubeward()
+            .current_dir(dir.path())
+            .args(["init", "--yes", "--app", "web", "--image", &image])
+            .args([flag, "100Mi"])
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(format!("`{flag}`")))
+            .stderr(predicates::str::contains("did you mean `100m`?"));
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}

@@ -6,7 +6,7 @@ use super::{
     Hit, LONG_RUNNING, POD_KINDS, cname, containers, get, main_containers, pod_spec, rule,
 };
 use crate::k8s::image::parse_image;
-use crate::k8s::quantity::parse_milli;
+use crate::k8s::quantity::{cpu_unit_problem, parse_milli};
 use crate::validate::Document;
 
 fn each(
@@ -136,6 +136,14 @@ fn missing_compute(pod: &Value, c: &Value, kind: &str, name: &str) -> Option<Str
         .flatten()
 }
 
+/// A container whose CPU `<kind>` is written in a unit that is not cores or millicores
+/// (`100Mi`: the API server reads it as about 105 million cores).
+fn cpu_unit(c: &Value, kind: &str) -> Option<String> {
+    let text = get(c, &format!("resources.{kind}.cpu"))?.as_str()?;
+    let why = cpu_unit_problem(text)?;
+    Some(format!("container `{}`: {why}", cname(c)))
+}
+
 /// A container without `resources.<kind>.<name>` set (and non-zero).
 fn missing_resource(c: &Value, kind: &str, name: &str) -> Option<String> {
     (!resource_set(c, kind, name)).then(|| {
@@ -152,7 +160,7 @@ rule!(CpuRequests {
     title: "Containers request CPU",
     severity: Error,
     kinds: POD_KINDS,
-    rationale: "Without a request the scheduler packs pods blindly and the container gets no guaranteed share under load. A limit alone also sets the request (it defaults to the limit), and pod-level `resources` (Kubernetes 1.34+) count for every container.",
+    rationale: "Without a request the scheduler packs pods blindly and the container gets no guaranteed share under load. A limit alone also sets the request (it defaults to the limit), and pod-level `resources` (Kubernetes 1.34+) count for every container. A request in a unit that is not cores or millicores (`100Mi`, which the API server reads as about 105 million cores) is reported too.",
     fix: "set `resources.requests.cpu`, e.g. `100m`",
     refs: [
         "CKV_K8S_10",
@@ -160,7 +168,7 @@ rule!(CpuRequests {
         "Polaris cpuRequestsMissing"
     ],
     check: |doc, _| each(doc, true, "resources.requests.cpu", |pod, c| {
-        missing_compute(pod, c, "requests", "cpu")
+        missing_compute(pod, c, "requests", "cpu").or_else(|| cpu_unit(c, "requests"))
     }),
 });
 
@@ -169,16 +177,16 @@ rule!(CpuLimits {
     title: "Containers limit CPU",
     severity: Warning,
     kinds: POD_KINDS,
-    rationale: "A container without a CPU limit can starve its neighbours; a generous limit bounds a runaway process. A pod-level limit (Kubernetes 1.34+) bounds every container.",
+    rationale: "A container without a CPU limit can starve its neighbours; a generous limit bounds a runaway process. A pod-level limit (Kubernetes 1.34+) bounds every container. A limit in a unit that is not cores or millicores (`100Mi`, read as about 105 million cores) is reported too.",
     fix: "set `resources.limits.cpu`, e.g. `500m`",
     refs: [
         "CKV_K8S_11",
         "kube-score container-resources",
         "Polaris cpuLimitsMissing"
     ],
-    check: |doc, _| each(doc, true, "resources.limits.cpu", |pod, c| missing_compute(
-        pod, c, "limits", "cpu"
-    )),
+    check: |doc, _| each(doc, true, "resources.limits.cpu", |pod, c| {
+        missing_compute(pod, c, "limits", "cpu").or_else(|| cpu_unit(c, "limits"))
+    }),
 });
 
 rule!(MemoryRequests {
