@@ -160,7 +160,9 @@ fn agree(prompt: &mut dyn Prompt, target: &Target, model: &Model) -> Agreed {
     }
 }
 
-/// Write the spec, then have the bundle written.
+/// Write the spec and have the bundle written, together or not at all: the spec goes
+/// to a temporary file first, the bundle is written, and only then is the spec renamed
+/// into place (a bundle that cannot be written leaves the old spec, or none, as it was).
 fn write_all<H: Host>(
     host: &mut H,
     target: &Target,
@@ -168,7 +170,9 @@ fn write_all<H: Host>(
     bundle: &H::Bundle,
     force: bool,
 ) -> Result<(), H::Failure> {
-    if let Err(e) = write_spec(target.spec, &spec_text(spec)) {
+    let tmp = staging(target.spec);
+    if let Err(e) = std::fs::write(&tmp, spec_text(spec)) {
+        let _ = std::fs::remove_file(&tmp);
         return Err(host.error(
             &format!(
                 "cannot write {}: {e}; nothing was written",
@@ -177,22 +181,32 @@ fn write_all<H: Host>(
             "choose another place with --spec PATH",
         ));
     }
+    if let Err(f) = host.write(bundle, force) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(f);
+    }
+    if let Err(e) = std::fs::rename(&tmp, target.spec) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(host.error(
+            &format!(
+                "the bundle was written, but {} could not be: {e}",
+                target.spec.display()
+            ),
+            "choose another place with --spec PATH and run init again",
+        ));
+    }
     host.status(&format!(
         "wrote {}",
         escape(&target.spec.display().to_string())
     ));
-    host.write(bundle, force)
+    Ok(())
 }
 
-/// Write the spec through a temporary file renamed into place.
-fn write_spec(path: &Path, text: &str) -> std::io::Result<()> {
+/// The temporary file the spec is written to before it is renamed into place.
+fn staging(path: &Path) -> PathBuf {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".kubeward-tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })
+    PathBuf::from(tmp)
 }
 
 fn is_empty_dir(dir: &Path) -> bool {
@@ -209,6 +223,8 @@ mod tests {
     struct Recorder {
         said: Vec<String>,
         written: Option<bool>,
+        /// The bundle cannot be written (a non-empty directory, a full disk).
+        refuse: bool,
     }
 
     impl Host for Recorder {
@@ -221,6 +237,9 @@ mod tests {
             Ok(())
         }
         fn write(&mut self, (): &(), force: bool) -> Result<(), String> {
+            if self.refuse {
+                return Err("the bundle cannot be written".into());
+            }
             self.written = Some(force);
             Ok(())
         }
@@ -316,5 +335,33 @@ mod tests {
         );
         assert_eq!(host.written, None);
         assert!(!file.exists());
+    }
+
+    #[test]
+    fn a_bundle_that_cannot_be_written_leaves_no_spec_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("kubeward.yaml");
+        let (spec, opts) = spec_and_options(true);
+        let mut host = Recorder {
+            refuse: true,
+            ..Recorder::default()
+        };
+        let outcome = commit(
+            &mut host,
+            &mut Scripted::default(),
+            &opts,
+            &target(dir.path(), &file, false),
+            &spec,
+        );
+        assert_eq!(
+            outcome,
+            Outcome::Failed("the bundle cannot be written".into())
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert!(
+            !host.said.iter().any(|s| s.starts_with("wrote ")),
+            "{:?}",
+            host.said
+        );
     }
 }

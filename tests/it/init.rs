@@ -314,3 +314,20 @@ fn a_cpu_flag_in_a_memory_unit_is_refused_naming_the_flag() {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }
+
+#[test]
+fn a_bundle_directory_that_cannot_be_replaced_leaves_no_spec_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("manifests")).unwrap();
+    std::fs::write(dir.path().join("manifests/notes.txt"), "mine").unwrap();
+    let image = format!("registry.example.com/shop/web:1.4.2@{DIGEST}");
+    kubeward()
+        .current_dir(dir.path())
+        .args(["init", "--yes", "--app", "web", "--image", &image])
+        .assert()
+        .code(2);
+    assert!(!dir.path().join("kubeward.yaml").exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    let notes = std::fs::read_to_string(dir.path().join("manifests/notes.txt")).unwrap();
+    assert_eq!(notes, "mine");
+}
