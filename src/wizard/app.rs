@@ -178,20 +178,26 @@ impl Session<'_> {
         Ok(())
     }
 
+    /// The resources first, then the replicas: the quota fit of the replicas question is
+    /// judged with the resources just given, and a replica count that does not fit is
+    /// what is asked again.
     fn replicas_and_resources(&mut self, i: usize) -> Result<(), WizardError> {
-        let quota = |s: &Session| {
-            let ns = &s.spec.apps[i].namespace;
-            let j = s.spec.namespaces.iter().position(|n| &n.name == ns);
-            format!("namespaces[{}].quota", j.unwrap_or(usize::MAX))
-        };
+        self.resources(i)?;
+        let ns = &self.spec.apps[i].namespace;
+        let j = self.spec.namespaces.iter().position(|n| &n.name == ns);
         let q = Q::new(Flag::Replicas, "Replicas")
             .default("2")
             .path(format!("apps[{i}].replicas"))
-            .path(quota(self));
+            .path(format!("namespaces[{}].quota", j.unwrap_or(usize::MAX)));
         self.ask(q, move |s, a| {
             s.apps[i].replicas = Some(a.parse().map_err(|_| format!("`{a}` is not a number"))?);
             Ok(())
         })?;
+        Ok(())
+    }
+
+    /// CPU and memory requests and limits, from flags or, when asked to, by questions.
+    fn resources(&mut self, i: usize) -> Result<(), WizardError> {
         let flags = [
             Flag::CpuRequest,
             Flag::CpuLimit,
@@ -215,8 +221,7 @@ impl Session<'_> {
         ] {
             let q = Q::new(flag, text)
                 .default(default)
-                .path(format!("apps[{i}].resources"))
-                .path(quota(self));
+                .path(format!("apps[{i}].resources"));
             self.ask(q, move |s, a| {
                 let r = s.apps[i]
                     .resources

@@ -16,8 +16,8 @@ fn full_session() -> Vec<String> {
         DIGEST,                                // digest offered for a tag-only image
         "",                                    // ports: http:8080
         "",                                    // service port: 80
-        "3",                                   // replicas
         "",                                    // change resources? no
+        "3",                                   // replicas
         "/tmp, /var/cache",                    // writable paths
         "http:/healthz",                       // liveness probe
         "http:/healthz",                       // readiness: the same, refused, asked again

@@ -55,8 +55,8 @@ fn a_person_answers_every_section_and_gets_a_spec_and_a_bundle() {
     );
     answer(&mut p, "Container ports", "");
     answer(&mut p, "Service port", "");
-    answer(&mut p, "Replicas", "2");
     key(&mut p, "Change the resources", "n");
+    answer(&mut p, "Replicas", "2");
     answer(&mut p, "Writable directories", "");
     answer(&mut p, "Liveness check", "http:/livez");
     answer(&mut p, "Readiness check", "http:/readyz");
@@ -140,10 +140,11 @@ fn to_the_last_question(p: &mut expectrl::session::OsSession) {
         "Image",
         &format!("registry.example.com/shop/web:1.4.2@{DIGEST}"),
     );
-    for q in ["Container ports", "Service port", "Replicas"] {
+    for q in ["Container ports", "Service port"] {
         answer(p, q, "");
     }
     key(p, "Change the resources", "");
+    answer(p, "Replicas", "");
     for q in ["Writable directories", "Liveness check"] {
         answer(p, q, "");
     }
@@ -330,4 +331,44 @@ fn a_bundle_directory_that_cannot_be_replaced_leaves_no_spec_behind() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     let notes = std::fs::read_to_string(dir.path().join("manifests/notes.txt")).unwrap();
     assert_eq!(notes, "mine");
+}
+
+#[test]
+fn replicas_are_judged_with_the_resources_given_by_flags() {
+    // 1 replica (+1 surge) at a 250m cpu limit fits the 600m quota; at the default 500m
+    // it would not. The quota fit used to run before the resources were applied.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("kubeward.yaml"),
+        "version: 1\nnamespaces:\n  - name: shop\n    quota:\n      requests: { cpu: 600m, memory: 4Gi }\n      limits: { cpu: 600m, memory: 8Gi }\n",
+    )
+    .unwrap();
+    let image = format!("registry.example.com/shop/web:1.4.2@{DIGEST}");
+    kubeward()
+        .current_dir(dir.path())
+        .args([
+            "init", "--yes", "--force", "--app", "web", "--image", &image,
+        ])
+        .args(["--namespace", "shop", "--replicas", "1"])
+        .args(["--cpu-request", "100m", "--cpu-limit", "250m"])
+        .assert()
+        .success();
+    let spec = std::fs::read_to_string(dir.path().join("kubeward.yaml")).unwrap();
+    assert!(spec.contains("cpu: \"250m\""), "{spec}");
+    kubeward()
+        .current_dir(dir.path())
+        .args([
+            "init", "--yes", "--force", "--app", "api", "--image", &image,
+        ])
+        .args([
+            "--namespace",
+            "shop",
+            "--replicas",
+            "1",
+            "--cpu-limit",
+            "500m",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("`--replicas`"));
 }
