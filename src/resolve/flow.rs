@@ -91,18 +91,20 @@ fn opens_the_same(a: &Flow, b: &Flow) -> bool {
     (&a.from, &a.to, a.protocol, &a.ports) == (&b.from, &b.to, b.protocol, &b.ports)
 }
 
-/// Flow `i` repeats flow `first`: an error at the repeat, naming the first.
+/// Flow `i` repeats flow `first`: a warning at the repeat, naming the first (the two
+/// open one set of connections).
 fn repeated(s: &LoadedSpec, i: usize, first: usize) -> Diagnostic {
     let f = &s.spec.flows[first];
-    s.error_at(
+    s.warning_at(
         &format!("flows[{i}]"),
         format!(
-            "this flow repeats flows[{first}] (from `{}` to {}, the same ports)",
+            "this flow repeats flows[{first}] (from `{}` to {}, the same ports); they open the connections once",
             f.from,
             target_text(&f.to)
         ),
     )
-    .with_help("remove one of the two; a flow is declared once")
+    .with_code(super::REPEATED)
+    .with_help("remove one of the two")
 }
 
 /// A flow's target as the spec names it, for messages.

@@ -18,7 +18,9 @@ const FORBIDDEN: &[&str] = &[
 /// Resolve the access entries of namespace `ni` for Kubernetes minor `minor`.
 pub fn resolve(s: &LoadedSpec, ni: usize, minor: u32, out: &mut Vec<Diagnostic>) -> Vec<Grant> {
     let ns = &s.spec.namespaces[ni];
-    let mut grants = Vec::new();
+    let mut grants: Vec<Grant> = Vec::new();
+    // The access entry each grant comes from.
+    let mut from: Vec<usize> = Vec::new();
     for (ai, a) in ns.access.iter().enumerate() {
         let before = out.len();
         check_subject(
@@ -32,17 +34,39 @@ pub fn resolve(s: &LoadedSpec, ni: usize, minor: u32, out: &mut Vec<Diagnostic>)
             continue;
         }
         if let Ok(rules) = role_rules(a.role, a.resources.as_deref(), a.exec, minor) {
-            grants.push(Grant {
+            let grant = Grant {
                 subject_kind: a.subject.kind,
                 subject_name: a.subject.name.clone(),
                 role: a.role,
                 resources: a.resources.clone(),
                 exec: a.exec,
                 rules,
-            });
+            };
+            match grants.iter().position(|g| *g == grant) {
+                Some(k) => out.push(repeated(s, ni, ai, from[k], &grant)),
+                None => {
+                    grants.push(grant);
+                    from.push(ai);
+                }
+            }
         }
     }
     grants
+}
+
+/// Access entry `ai` grants exactly what entry `first` grants: a warning at the repeat
+/// (one grant is rendered).
+fn repeated(s: &LoadedSpec, ni: usize, ai: usize, first: usize, g: &Grant) -> Diagnostic {
+    s.warning_at(
+        &format!("namespaces[{ni}].access[{ai}]"),
+        format!(
+            "this entry repeats access[{first}] (`{}` {}); it is granted once",
+            g.subject_name,
+            g.label()
+        ),
+    )
+    .with_code(super::REPEATED)
+    .with_help("remove one of the two")
 }
 
 fn check_subject(s: &LoadedSpec, at: &str, subject: &spec::Subject, out: &mut Vec<Diagnostic>) {

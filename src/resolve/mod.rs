@@ -20,6 +20,10 @@ mod quota;
 mod top;
 
 pub use defaults::{NEWEST_MINOR, OLDEST_MINOR};
+
+/// The code of the warning about a flow or an access entry that repeats an earlier one
+/// (merged with it in a spec file; refused as a new answer by the wizard).
+pub const REPEATED: &str = "repeated-entry";
 pub use flow::{INGRESS, KUBE_APISERVER};
 pub use model::Model;
 pub use top::kubernetes_minor;

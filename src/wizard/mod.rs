@@ -23,7 +23,7 @@ pub use summary::summary;
 pub use write::spec_text;
 
 use crate::diag::{Diagnostic, Severity};
-use crate::resolve::resolve;
+use crate::resolve::{REPEATED, resolve};
 use crate::spec::{ArgMap, LoadedSpec, Spec};
 
 /// How the wizard runs.
@@ -289,11 +289,11 @@ impl Session<'_> {
             Some(h) => format!("{} (help: {h})", d.message),
             None => d.message.clone(),
         };
-        let errors: Vec<String> = mine
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .map(text)
-            .collect();
+        // A new answer that repeats an entry is refused: a spec file may hold the repeat
+        // (it is merged), the person answering means something else.
+        let refused =
+            |d: &&&Diagnostic| d.severity == Severity::Error || d.code.as_deref() == Some(REPEATED);
+        let errors: Vec<String> = mine.iter().filter(refused).map(text).collect();
         if errors.is_empty() {
             Ok(mine.iter().map(text).collect())
         } else {

@@ -583,16 +583,52 @@ fn a_flow_names_its_ports_once() {
     assert!(parse_resolved("test.yaml", &ok).is_ok());
 }
 
+/// The one warning of an accepted spec, which must be at the first `needle`, coded
+/// `code` and say `msg`.
+fn expect_warning(text: &str, needle: &str, code: &str, msg: &str) {
+    let resolved = parse_resolved("test.yaml", text)
+        .unwrap_or_else(|d| panic!("refused:\n{}", kubeward::diag::render_all(&d)));
+    let mine: Vec<&Diagnostic> = resolved
+        .warnings
+        .iter()
+        .filter(|w| w.code.as_deref() == Some(code))
+        .collect();
+    assert_eq!(mine.len(), 1, "{:?}", resolved.warnings);
+    let (line, col) = at(text, needle, 0);
+    let head = mine[0].to_string();
+    assert!(
+        head.starts_with(&format!("test.yaml:{line}:{col}: warning[{code}]: ")),
+        "want {line}:{col}:\n{head}"
+    );
+    assert!(mine[0].message.contains(msg), "{head}");
+}
+
 #[test]
-fn a_flow_that_repeats_another_is_refused_naming_the_first() {
+fn a_flow_that_repeats_another_is_merged_with_a_warning_naming_the_first() {
     let text = app_spec(
         "flows:\n  - { from: web, to: kube-apiserver, port: 443 }\n  - { from: shop/web, to: kube-apiserver, port: 443 }\n",
     );
-    expect_one(&text, "{ from: shop/web", 0, "repeats flows[0]");
+    expect_warning(
+        &text,
+        "{ from: shop/web",
+        "repeated-entry",
+        "repeats flows[0]",
+    );
+    let model = parse_resolved("test.yaml", &text).unwrap().model;
+    assert_eq!(model.flows.len(), 1, "the repeat opens nothing more");
     let other_port = app_spec(
         "flows:\n  - { from: web, to: kube-apiserver, port: 443 }\n  - { from: web, to: kube-apiserver, port: 6443 }\n",
     );
-    assert!(parse_resolved("test.yaml", &other_port).is_ok());
+    let resolved = parse_resolved("test.yaml", &other_port).unwrap();
+    assert_eq!(resolved.model.flows.len(), 2);
+    assert!(
+        resolved
+            .warnings
+            .iter()
+            .all(|w| w.code.as_deref() != Some("repeated-entry")),
+        "{:?}",
+        resolved.warnings
+    );
 }
 
 #[test]
@@ -606,4 +642,33 @@ fn a_cpu_quantity_in_a_memory_unit_is_refused_with_a_suggestion() {
     expect_one(&app, "2Gi", 0, "is not a CPU quantity");
     let fine = app_spec("    resources:\n      limits: { cpu: 500m, memory: 256Mi }\n");
     assert!(parse_resolved("test.yaml", &fine).is_ok());
+}
+
+#[test]
+fn an_access_entry_that_repeats_another_is_merged_with_a_warning_naming_the_first() {
+    let entry = "      - { subject: { kind: User, name: alice }, role: read, resources: [pods] }\n";
+    let twice = app_spec("").replace(
+        "  - name: shop\n",
+        &format!(
+            "  - name: shop\n    access:\n{entry}{}",
+            entry.replace("- {", "- { ")
+        ),
+    );
+    expect_warning(&twice, "{  subject", "repeated-entry", "repeats access[0]");
+    let wider = app_spec("").replace(
+        "  - name: shop\n",
+        &format!(
+            "  - name: shop\n    access:\n{entry}{}",
+            entry.replace(", resources: [pods]", "")
+        ),
+    );
+    let resolved = parse_resolved("test.yaml", &wider).unwrap();
+    assert!(
+        resolved
+            .warnings
+            .iter()
+            .all(|w| w.code.as_deref() != Some("repeated-entry")),
+        "{:?}",
+        resolved.warnings
+    );
 }

@@ -372,3 +372,32 @@ fn replicas_are_judged_with_the_resources_given_by_flags() {
         .code(2)
         .stderr(predicates::str::contains("`--replicas`"));
 }
+
+#[test]
+fn the_same_access_twice_by_flags_is_refused_naming_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let image = format!("registry.example.com/shop/web:1.4.2@{DIGEST}");
+    kubeward()
+        .current_dir(dir.path())
+        .args([
+            "init",
+            "--yes",
+            "--app",
+            "web",
+            "--image",
+            &image,
+            "--namespace",
+            "shop",
+        ])
+        .args([
+            "--access",
+            "shop:user:alice:read",
+            "--access",
+            "shop:user:alice:read",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("`--access`"))
+        .stderr(predicates::str::contains("repeats access[0]"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
