@@ -92,29 +92,34 @@ impl Session<'_> {
         let mut from_items = apps.clone();
         from_items.push(format!("{INGRESS} (the ingress controller)"));
         let from = self.p.select("From", &from_items, from_items.len() - 1)?;
-        let from = if from < apps.len() {
-            apps[from].clone()
-        } else {
-            INGRESS.to_string()
-        };
-        let mut to_items = apps.clone();
+        // The other apps first; the sender itself last (its pods talking to each other).
+        let mut to_apps: Vec<usize> = (0..apps.len()).filter(|a| *a != from).collect();
+        let mut to_items: Vec<String> = to_apps.iter().map(|a| apps[*a].clone()).collect();
+        if from < apps.len() {
+            to_apps.push(from);
+            to_items.push(format!("{} (itself: its pods to each other)", apps[from]));
+        }
         to_items.push(format!("{KUBE_APISERVER} (the API server)"));
         to_items.push("a network outside the cluster (CIDR)".into());
         let to = self.p.select("To", &to_items, 0)?;
-        let (target, default_port) = if to < apps.len() {
-            let app = &self.spec.apps[to];
+        let (target, default_port) = if let Some(&a) = to_apps.get(to) {
+            let app = &self.spec.apps[a];
             let port = app
                 .service
                 .as_ref()
                 .map(|s| s.port)
                 .or(app.ports.first().map(|p| p.port))
                 .map_or(String::new(), |p| p.to_string());
-            (FlowTarget::Name(apps[to].clone()), port)
-        } else if to == apps.len() {
+            (FlowTarget::Name(apps[a].clone()), port)
+        } else if to == to_apps.len() {
             (FlowTarget::Name(KUBE_APISERVER.into()), "443".into())
         } else {
             (self.cidr()?, String::new())
         };
+        let from = apps
+            .get(from)
+            .cloned()
+            .unwrap_or_else(|| INGRESS.to_string());
         let k = self.spec.flows.len();
         self.spec.flows.push(Flow {
             from,

@@ -257,6 +257,26 @@ fn interactively_an_existing_spec_offers_what_to_add() {
 }
 
 #[test]
+fn the_flow_target_offers_the_other_apps_before_the_sender_itself() {
+    let app = |name: &str| {
+        flags(&[
+            (Flag::App, name),
+            (Flag::Image, &format!("r.io/{name}:1@{DIGEST}")),
+            (Flag::Namespace, "shop"),
+        ])
+    };
+    let spec = run(&mut Scripted::default(), &app("web"), None).unwrap();
+    let spec = run(&mut Scripted::default(), &app("api"), Some(spec)).unwrap();
+    // A flow from web: Enter at "To" takes the first item, which is api, not web.
+    let answers = ["traffic flows", "y", "shop/web", "", "", "n"];
+    let mut p = Scripted::new(answers);
+    let spec = run(&mut p, &Options::default(), Some(spec)).unwrap();
+    let flow = spec.flows.last().unwrap();
+    assert_eq!(flow.from, "shop/web");
+    assert_eq!(flow.to, FlowTarget::Name("shop/api".into()), "{:?}", p.said);
+}
+
+#[test]
 fn choice_flags_refuse_unknown_values_and_name_the_flag() {
     let base = [
         (Flag::App, "web"),
