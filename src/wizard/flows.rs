@@ -150,11 +150,12 @@ impl Session<'_> {
     }
 
     fn cidr(&mut self) -> Result<FlowTarget, WizardError> {
-        let cidr = self.p.input("Network (CIDR, e.g. 10.20.0.0/16)", None)?;
-        let except = self.p.input(
-            "Except these blocks inside it (comma-separated; empty for none)",
-            Some(""),
-        )?;
+        let question = "Network (CIDR, e.g. 10.20.0.0/16)";
+        let cidr = self.p.input(question, None)?;
+        self.p.accepted(question, cidr.trim());
+        let question = "Except these blocks inside it (comma-separated; empty for none)";
+        let except = self.p.input(question, Some(""))?;
+        self.p.accepted(question, except.trim());
         let mut text = cidr.trim().to_string();
         for e in super::split_list(&except) {
             text.push('!');

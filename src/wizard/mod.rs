@@ -202,7 +202,10 @@ impl Session<'_> {
         loop {
             let answer = self.p.input(&q.text, q.default.as_deref())?;
             match self.accept(&q, answer.trim(), &apply) {
-                Ok(()) => return Ok(answer.trim().to_string()),
+                Ok(()) => {
+                    self.p.accepted(&q.text, answer.trim());
+                    return Ok(answer.trim().to_string());
+                }
                 Err(reasons) => {
                     for r in reasons {
                         self.p.say(&format!("  ✗ {r}"));

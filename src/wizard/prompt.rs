@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use dialoguer::theme::ColorfulTheme;
+use dialoguer::theme::{ColorfulTheme, Theme};
 use dialoguer::{Confirm, Input, Select};
 
 /// The person stopped the wizard (Ctrl-C, end of input): nothing is written.
@@ -13,8 +13,11 @@ pub struct Cancelled;
 
 /// One way of asking questions.
 pub trait Prompt {
-    /// A line of text; `default` is shown and taken on an empty answer.
+    /// A line of text; `default` is shown and taken on an empty answer. The answer is not
+    /// shown as given until [`accepted`](Prompt::accepted) says it was.
     fn input(&mut self, question: &str, default: Option<&str>) -> Result<String, Cancelled>;
+    /// The answer to `question` was accepted: show it as given (`✔ question · answer`).
+    fn accepted(&mut self, question: &str, answer: &str);
     fn confirm(&mut self, question: &str, default: bool) -> Result<bool, Cancelled>;
     /// The index of the chosen item.
     fn select(
@@ -50,9 +53,11 @@ impl Default for Terminal {
 
 impl Prompt for Terminal {
     fn input(&mut self, question: &str, default: Option<&str>) -> Result<String, Cancelled> {
+        // No report: a refused answer must never be shown as accepted.
         let mut input = Input::<String>::with_theme(&self.theme)
             .with_prompt(question)
-            .allow_empty(true);
+            .allow_empty(true)
+            .report(false);
         if let Some(d) = default.filter(|d| !d.is_empty()) {
             input = input.default(d.to_string());
         }
@@ -82,6 +87,17 @@ impl Prompt for Terminal {
             .default(default)
             .interact_on(&self.term)
             .map_err(|_| Cancelled)
+    }
+
+    fn accepted(&mut self, question: &str, answer: &str) {
+        let mut line = String::new();
+        if self
+            .theme
+            .format_input_prompt_selection(&mut line, question, answer)
+            .is_ok()
+        {
+            let _ = self.term.write_line(&line);
+        }
     }
 
     fn say(&mut self, text: &str) {
@@ -138,6 +154,10 @@ impl Prompt for Scripted {
         Ok(answer
             .and_then(|a| items.iter().position(|i| i == &a || i.starts_with(&a)))
             .unwrap_or(default))
+    }
+
+    fn accepted(&mut self, question: &str, answer: &str) {
+        self.said.push(format!("✔ {question} · {answer}"));
     }
 
     fn say(&mut self, text: &str) {

@@ -46,7 +46,12 @@ fn a_person_answers_every_section_and_gets_a_spec_and_a_bundle() {
     let mut p = spawn_init(dir.path());
     answer(&mut p, "App name", "web");
     answer(&mut p, "Namespace (", "Shop_Floor");
-    p.expect("is not a valid namespace name").unwrap();
+    let refused = p.expect("is not a valid namespace name").unwrap();
+    let screen = String::from_utf8_lossy(refused.before()).to_string();
+    assert!(
+        !screen.contains("✔ Namespace"),
+        "a refused answer is shown as accepted: {screen:?}"
+    );
     answer(&mut p, "Namespace (", "shop");
     answer(
         &mut p,
