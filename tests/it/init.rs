@@ -406,3 +406,42 @@ fn the_same_access_twice_by_flags_is_refused_naming_the_first() {
         .stderr(predicates::str::contains("repeats access[0]"));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn the_readme_one_line_init_command_renders_the_transcripts_service() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let start = readme
+        .find("kubeward init --yes")
+        .expect("README shows `init --yes`");
+    let mut command = String::new();
+    for line in readme[start..].lines() {
+        command.push_str(line.trim_end_matches('\\'));
+        command.push(' ');
+        if !line.ends_with('\\') {
+            break;
+        }
+    }
+    let words: Vec<&str> = command.split_whitespace().collect();
+    assert_eq!(words[..2], ["kubeward", "init"]);
+    let dir = tempfile::tempdir().unwrap();
+    kubeward()
+        .current_dir(dir.path())
+        .args(&words[1..])
+        .assert()
+        .success();
+    let spec = std::fs::read_to_string(dir.path().join("kubeward.yaml")).unwrap();
+    for line in [
+        "name: alice",
+        "from: ingress",
+        "team: storefront",
+        "ciPipeline: github",
+    ] {
+        assert!(spec.contains(line), "`{line}` missing:\n{spec}");
+    }
+    assert!(
+        dir.path()
+            .join("manifests/ci/github/build-scan-push.yml")
+            .is_file()
+    );
+}
