@@ -86,9 +86,15 @@ pub fn resolve_all(s: &LoadedSpec, cx: &Context, out: &mut Vec<Diagnostic>) -> V
     flows
 }
 
-/// Whether two flows open the same connections: source, destination, protocol and ports.
+/// Whether two flows open the same connections: source, destination, protocol and ports
+/// (in any order).
 fn opens_the_same(a: &Flow, b: &Flow) -> bool {
-    (&a.from, &a.to, a.protocol, &a.ports) == (&b.from, &b.to, b.protocol, &b.ports)
+    let ports = |f: &Flow| {
+        let mut p: Vec<(u32, u32)> = f.ports.iter().map(|p| (p.declared, p.opened)).collect();
+        p.sort_unstable();
+        p
+    };
+    (&a.from, &a.to, a.protocol) == (&b.from, &b.to, b.protocol) && ports(a) == ports(b)
 }
 
 /// Flow `i` repeats flow `first`: a warning at the repeat, naming the first (the two

@@ -616,6 +616,15 @@ fn a_flow_that_repeats_another_is_merged_with_a_warning_naming_the_first() {
     );
     let model = parse_resolved("test.yaml", &text).unwrap().model;
     assert_eq!(model.flows.len(), 1, "the repeat opens nothing more");
+    let reordered = app_spec(
+        "flows:\n  - { from: web, to: kube-apiserver, ports: [443, 6443] }\n  - { from: web, to: kube-apiserver, ports: [6443, 443] }\n",
+    );
+    expect_warning(
+        &reordered,
+        "{ from: web, to: kube-apiserver, ports: [6443",
+        "repeated-entry",
+        "repeats flows[0]",
+    );
     let other_port = app_spec(
         "flows:\n  - { from: web, to: kube-apiserver, port: 443 }\n  - { from: web, to: kube-apiserver, port: 6443 }\n",
     );
