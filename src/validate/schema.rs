@@ -5,6 +5,8 @@
 //! wrong type is too. Required fields are checked here as well, because k8s-openapi
 //! silently defaults them.
 
+use std::borrow::Cow;
+
 use crate::diag::Pos;
 use crate::k8s::kind::pod_template;
 
@@ -59,19 +61,18 @@ fn required(doc: &Document) -> Vec<SchemaError> {
         .and_then(|m| m.get("generateName"))
         .and_then(serde_yaml::Value::as_str)
         .is_some_and(|g| !g.is_empty());
-    let mut paths: Vec<String> = if doc.api_version() == "audit.k8s.io/v1" || generated {
+    let mut paths: Vec<Cow<'static, str>> = if doc.api_version() == "audit.k8s.io/v1" || generated {
         vec![]
     } else {
         vec!["metadata.name".into()]
     };
     // Every container needs a name and an image, in the pod spec of the kind.
-    let pod = || -> Vec<String> {
+    let pod = || {
         let spec = pod_template(doc.kind()).map_or("spec", |t| t.spec);
         ["containers", "containers[*].name", "containers[*].image"]
-            .map(|leaf| format!("{spec}.{leaf}"))
-            .into()
+            .map(|leaf| Cow::Owned(format!("{spec}.{leaf}")))
     };
-    let fixed = |list: &[&str]| list.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+    let fixed = |list: &[&'static str]| list.iter().map(|p| Cow::Borrowed(*p)).collect::<Vec<_>>();
     match doc.kind() {
         "Pod" | "Job" => paths.extend(pod()),
         "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" => {
